@@ -1,0 +1,1 @@
+"""tether core: the symbol graph, notes, staleness and capsules. Never imports Textual."""

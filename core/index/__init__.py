@@ -1,0 +1,1 @@
+"""Builds the symbol graph: which files, what symbols and edges, their fingerprints, the run."""

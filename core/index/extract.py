@@ -1,0 +1,182 @@
+"""Symbols and edges of one file: run the language's query, nest the definitions, hash them.
+
+`extract(path, source)` is pure: the same bytes give the same result on every machine.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from tether.core.index.fingerprint import FileText, fingerprint, head, shape
+from tether.core.index.languages import LanguageSpec, compiled, language_for
+from tether.core.model import CALLABLE_KINDS, CONTAINER_KINDS, Binding, FileResult, Ref, Symbol
+
+_SIG_MAX = 400
+
+
+@dataclass(slots=True)
+class _Def:
+    node: object  # the definition node the query captured
+    span: object  # the node whose range is the symbol (the definition or its wrapper)
+    name_node: object
+    kind: str
+    scope: list[str]
+    parent: _Def | None = None
+    children: list[_Def] = field(default_factory=list)
+    dotted: str = ""
+    id: str = ""
+
+
+def _text(src: bytes, node) -> str:
+    return src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+def _strip_quotes(s: str) -> str:
+    return s.strip().strip("\"'`<>")
+
+
+def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileResult:
+    spec = spec or language_for(path)
+    if spec is None:
+        return FileResult(path=path, language=None)
+    parser, query = compiled(spec)
+    from tree_sitter import QueryCursor
+
+    tree = parser.parse(source)
+    root = tree.root_node
+    matches = QueryCursor(query).matches(root)
+
+    defs: dict[int, _Def] = {}
+    calls: dict[int, object] = {}
+    inherits: dict[int, object] = {}
+    imports: list[tuple[list[object], list[object]]] = []
+    skip: list[object] = []
+    strings: list[object] = []
+    for _, caps in matches:
+        if "skip" in caps:
+            skip += caps["skip"]
+            continue
+        if "string" in caps:
+            strings += caps["string"]
+            continue
+        def_key = next((k for k in caps if k.startswith("definition.")), None)
+        if def_key:
+            node = caps[def_key][0]
+            names = caps.get("name")
+            if not names or node.id in defs:
+                continue
+            span = node.parent if node.parent is not None and node.parent.type in spec.wrappers else node
+            scope = [p for s in caps.get("scope", []) for p in _text(source, s).replace("::", ".").split(".") if p]
+            defs[node.id] = _Def(node, span, names[0], def_key.split(".", 1)[1], scope)
+        elif "call.name" in caps:
+            for n in caps["call.name"]:
+                calls[n.id] = n
+        elif "inherit.name" in caps:
+            for n in caps["inherit.name"]:
+                inherits[n.id] = n
+        elif "import.source" in caps:
+            imports.append((caps["import.source"], caps.get("import.name", [])))
+
+    ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
+    _nest(ordered)
+
+    text = FileText(source, spec, skip, strings)
+    result = FileResult(path=path, language=spec.name, syntax_errors=int(root.has_error))
+    seen: dict[str, int] = {}
+    for d in ordered:
+        dotted = ".".join(([d.parent.dotted] if d.parent else []) + d.scope + [_text(source, d.name_node)])
+        d.dotted = dotted
+        n = seen[dotted] = seen.get(dotted, 0) + 1
+        d.id = f"{path}::{dotted}" if n == 1 else f"{path}::{dotted}#{n}"
+        result.symbols.append(_symbol(path, spec, source, d, text))
+    # The file's fingerprint: what lies outside its symbols, plus every symbol's own.
+    tops = [(d.span.start_byte, d.span.end_byte) for d in ordered if d.parent is None]
+    outside = shape(spec, root, tops) + "".join(s.code_hash for s in result.symbols)
+    result.code_hash = fingerprint(outside, text.tokens(0, len(source)))
+
+    starts = [d.span.start_byte for d in ordered]
+
+    def enclosing(node) -> str:
+        pos = node.start_byte
+        i = bisect_right(starts, pos) - 1
+        d = ordered[i] if i >= 0 else None
+        while d is not None and not (d.span.start_byte <= pos < d.span.end_byte):
+            d = d.parent
+        return d.id if d is not None else path
+
+    prefixes = spec.self_prefixes
+    for n in sorted(calls.values(), key=lambda c: c.start_byte):
+        is_self = any(source.endswith(p, 0, n.start_byte) for p in prefixes)
+        result.refs.append(Ref(enclosing(n), "calls", _text(source, n), n.start_point[0] + 1, is_self))
+    for n in sorted(inherits.values(), key=lambda n: n.start_byte):
+        result.refs.append(Ref(enclosing(n), "inherits", _text(source, n), n.start_point[0] + 1))
+    for sources, names in imports:
+        for s in sources:
+            target = _strip_quotes(_text(source, s))
+            if not target:
+                continue
+            result.refs.append(Ref(path, "imports", target, s.start_point[0] + 1))
+            result.bindings += [Binding(_text(source, n), target) for n in names]
+    # Overlapping query patterns may report one statement twice.
+    result.refs = list(dict.fromkeys(result.refs))
+    result.bindings = list(dict.fromkeys(result.bindings))
+    return result
+
+
+def _nest(ordered: list[_Def]) -> None:
+    stack: list[_Def] = []
+    for d in ordered:
+        while stack and not (d.span.start_byte >= stack[-1].span.start_byte
+                             and d.span.end_byte <= stack[-1].span.end_byte):
+            stack.pop()
+        if stack:
+            d.parent = stack[-1]
+            stack[-1].children.append(d)
+            if d.kind == "function" and d.parent.kind in CONTAINER_KINDS:
+                d.kind = "method"
+        elif d.kind == "function" and d.scope:
+            d.kind = "method"  # Go receivers, C++ `A::f` defined outside the class
+        stack.append(d)
+
+
+def _body(node, spec: LanguageSpec):
+    for f in spec.body_fields:
+        b = node.child_by_field_name(f)
+        if b is not None:
+            return b
+    return None
+
+
+def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText) -> Symbol:
+    span, name = d.span, d.name_node
+    # A container's fingerprint leaves out its members: they are symbols of their own.
+    holes = [] if d.kind in CALLABLE_KINDS else [(c.span.start_byte, c.span.end_byte) for c in d.children]
+    body_shape = shape(spec, span, holes)
+    body = _body(d.node, spec)
+    if body is not None:
+        sig_end, sig_shape = body.start_byte, head(spec, body_shape)
+    else:
+        sig_end, sig_shape = span.end_byte, body_shape
+    sig_holes = [h for h in holes if h[1] <= sig_end]
+    signature = " ".join(src[span.start_byte : sig_end].decode("utf-8", "replace").split()).rstrip(" :{")
+    if len(signature) > _SIG_MAX:
+        signature = signature[: _SIG_MAX - 1] + "…"
+    end_row = span.end_point[0] - (0 if span.end_point[1] else 1)
+    return Symbol(
+        id=d.id,
+        kind=d.kind,
+        name=_text(src, name),
+        path=path,
+        language=spec.name,
+        start_line=span.start_point[0] + 1,
+        end_line=max(end_row, span.start_point[0]) + 1,
+        start_byte=span.start_byte,
+        end_byte=span.end_byte,
+        signature=signature,
+        parent_id=d.parent.id if d.parent else None,
+        code_hash=fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte, holes)),
+        sig_hash=fingerprint(sig_shape, text.tokens(span.start_byte, sig_end, sig_holes)),
+        blind_hash=fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte,
+                                                       holes + [(name.start_byte, name.end_byte)])),
+    )

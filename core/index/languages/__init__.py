@@ -1,0 +1,104 @@
+"""The table of languages: file extensions, grammar name, query file and the node types
+the extractor and fingerprints treat specially. One `.scm` query per language sits beside this file.
+
+Query capture conventions (see python.scm):
+  @definition.<kind>  the definition node; @name its name (in the same pattern);
+                      optional @scope: a qualifier prefixed to the name (Go receivers,
+                      Rust impl types, C++ `A::f`) that is not itself a symbol
+  @call.name          the called name (a call is on self/this when the text before it is
+                      one of the language's `self_prefixes`)
+  @inherit.name       a base class / implemented interface, inside the class it belongs to
+  @import.source      what an import statement names (module, path or package)
+  @import.name        a name that import binds in the file (optional)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import Callable
+
+from tether.core.index.languages import imports as _imp
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    name: str  # tree-sitter-language-pack grammar name
+    extensions: tuple[str, ...]
+    # Comment node types: never part of a fingerprint.
+    comments: frozenset[str] = frozenset({"comment"})
+    # String literal node types: quote delimiters are blanked, inner whitespace kept.
+    strings: frozenset[str] = frozenset({"string"})
+    # (old, new) replacements on the normalised shape (closing brackets already gone), for equivalent shapes
+    # (a Python docstring, a JS arrow function's lone parameter without parentheses).
+    structure_rewrites: tuple[tuple[str, str], ...] = ()
+    # Node types hashed as their children only (redundant grouping such as parentheses).
+    transparent: frozenset[str] = frozenset({"parenthesized_expression"})
+    # Numeric literals are case-normalised (0XFF == 0xff, 1E5 == 1e5), as formatters do.
+    numbers: bool = False
+    # Node types wrapping a definition that belong to its span (decorators).
+    wrappers: frozenset[str] = frozenset()
+    # Field names of a definition's body: its signature is everything before it.
+    body_fields: tuple[str, ...] = ("body",)
+    # Maps an import source to candidate repository paths.
+    import_candidates: Callable[[str, str], list[str]] = field(default=_imp.no_candidates)
+    # Text right before a called name that makes it a call on the enclosing class's instance.
+    self_prefixes: tuple[bytes, ...] = ()
+    # File names (not extensions) that belong to this language.
+    filenames: tuple[str, ...] = ()
+
+    @property
+    def query_source(self) -> str:
+        return resources.files(__package__).joinpath(f"{self.name}.scm").read_text("utf-8")
+
+
+PYTHON = LanguageSpec(
+    name="python",
+    extensions=(".py", ".pyi"),
+    comments=frozenset({"comment", "line_continuation"}),
+    strings=frozenset({"string"}),
+    structure_rewrites=(("(block (string ", "(block "), ("(module (string ", "(module ")),
+    numbers=True,
+    wrappers=frozenset({"decorated_definition"}),
+    self_prefixes=(b"self.", b"cls."),
+    import_candidates=_imp.python,
+)
+
+# Each entry below is owned by its language's .scm and fixture test (tests/test_lang_<name>.py).
+JAVASCRIPT = LanguageSpec(name="javascript", extensions=(".js", ".mjs", ".cjs", ".jsx"))
+TYPESCRIPT = LanguageSpec(name="typescript", extensions=(".ts", ".mts", ".cts"))
+TSX = LanguageSpec(name="tsx", extensions=(".tsx",))
+GO = LanguageSpec(name="go", extensions=(".go",))
+RUST = LanguageSpec(name="rust", extensions=(".rs",))
+JAVA = LanguageSpec(name="java", extensions=(".java",))
+C = LanguageSpec(name="c", extensions=(".c", ".h"))
+CPP = LanguageSpec(name="cpp", extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"))
+CSHARP = LanguageSpec(name="csharp", extensions=(".cs",))
+RUBY = LanguageSpec(name="ruby", extensions=(".rb",))
+PHP = LanguageSpec(name="php", extensions=(".php",))
+
+LANGUAGES: tuple[LanguageSpec, ...] = (
+    PYTHON, JAVASCRIPT, TYPESCRIPT, TSX, GO, RUST, JAVA, C, CPP, CSHARP, RUBY, PHP,
+)
+
+_BY_EXT = {ext: spec for spec in LANGUAGES for ext in spec.extensions}
+_BY_NAME = {fn: spec for spec in LANGUAGES for fn in spec.filenames}
+
+
+def language_for(path: str) -> LanguageSpec | None:
+    p = PurePosixPath(path)
+    return _BY_NAME.get(p.name) or _BY_EXT.get(p.suffix.lower())
+
+
+@cache
+def compiled(spec: LanguageSpec):
+    """(parser, query) for a language, built once per process."""
+    from tree_sitter import Query
+    from tree_sitter_language_pack import get_language, get_parser
+
+    # Comments, docstrings (@skip in the .scm) and strings are captured for fingerprints.
+    extra = "".join(f"\n({t}) @skip" for t in sorted(spec.comments))
+    extra += "".join(f"\n({t}) @string" for t in sorted(spec.strings))
+    return get_parser(spec.name), Query(get_language(spec.name), spec.query_source + extra)

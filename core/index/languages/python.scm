@@ -1,0 +1,19 @@
+; Python: classes, functions (methods when nested in a class), calls, bases, imports.
+
+(class_definition name: (identifier) @name) @definition.class
+(function_definition name: (identifier) @name) @definition.function
+
+(call function: (identifier) @call.name)
+(call function: (attribute object: (_) attribute: (identifier) @call.name))
+
+(class_definition superclasses: (argument_list [(identifier) @inherit.name
+                                                (attribute attribute: (identifier) @inherit.name)]))
+
+(import_statement name: (dotted_name) @import.source)
+(import_statement name: (aliased_import name: (dotted_name) @import.source alias: (identifier) @import.name))
+(import_from_statement module_name: (_) @import.source name: (dotted_name . (identifier) @import.name .))
+(import_from_statement module_name: (_) @import.source name: (aliased_import alias: (identifier) @import.name))
+
+; Docstrings: a bare string first in a module or body (comments are added from the table).
+(module . (string) @skip)
+(block . (string) @skip)

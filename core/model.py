@@ -1,0 +1,92 @@
+"""Dataclasses shared by every layer: what the index extracts and what the store returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds whose nested functions are methods and whose fingerprint excludes nested definitions.
+CONTAINER_KINDS = frozenset(
+    {"class", "interface", "struct", "enum", "trait", "module", "namespace", "union", "impl", "object"}
+)
+CALLABLE_KINDS = frozenset({"function", "method", "constructor"})
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    id: str
+    kind: str
+    name: str
+    path: str
+    language: str
+    start_line: int  # 1-based, inclusive
+    end_line: int
+    start_byte: int
+    end_byte: int
+    signature: str
+    parent_id: str | None
+    code_hash: str
+    sig_hash: str
+    blind_hash: str  # code_hash with the symbol's own name blanked: finds renames
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An edge as extracted from one file, before names are resolved to symbol ids.
+
+    `src` is a symbol id or the file path; `target` is a name (calls, inherits) or an
+    import source (imports). `self_call` marks `self.x()` / `this.x()`.
+    """
+
+    src: str
+    kind: str  # calls | inherits | imports
+    target: str
+    line: int
+    self_call: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A name brought into a file by an import: `local` refers to something in `source`."""
+
+    local: str
+    source: str
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    language: str | None
+    symbols: list[Symbol] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
+    code_hash: str = ""  # fingerprint of the whole file (for links to files)
+    syntax_errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    src: str
+    kind: str  # contains | calls | imports | inherits
+    dst: str  # resolved symbol id / file path, or the bare name when unresolved
+    resolved: bool
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IndexReport:
+    files: int = 0
+    parsed: int = 0
+    removed: int = 0
+    symbols: int = 0
+    edges: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    syntax_errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    commit: str | None = None
+    full: bool = False
