@@ -1,0 +1,83 @@
+"""`.tether/config.toml`: every key optional, unknown keys refused so typos don't pass silently."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from tether.core.errors import TetherError
+
+DEFAULT_EXCLUDE = (
+    ".git/", ".tether/", "node_modules/", "vendor/", "third_party/", "bower_components/",
+    ".venv/", "venv/", "__pycache__/", "dist/", "build/", "target/", ".tox/", ".mypy_cache/",
+    "*.min.js", "*.min.css", "*.bundle.js", "*.map", "*_pb2.py", "*_pb2_grpc.py", "*.pb.go",
+    "*.generated.*", "*.g.dart", "package-lock.json", "yarn.lock", "pnpm-lock.yaml",
+    "Cargo.lock", "poetry.lock", "go.sum",
+)
+DEFAULT_SECRETS = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", "*.p12", "*.pfx")
+
+
+@dataclass(frozen=True)
+class Config:
+    # [index]
+    max_file_size: int = 1_000_000
+    exclude: tuple[str, ...] = ()  # added to DEFAULT_EXCLUDE (gitignore-style globs)
+    include: tuple[str, ...] = ()  # re-admit paths the defaults exclude
+    workers: int = 0  # 0: one per core
+    # [notes]
+    auto_relink: bool = True
+    auto_export: bool = True
+    # [capsule]
+    budget: int = 2000
+    # [secrets]
+    secret_patterns: tuple[str, ...] = DEFAULT_SECRETS
+    # [store]
+    lock_timeout: float = 10.0
+
+    @property
+    def exclude_patterns(self) -> tuple[str, ...]:
+        return DEFAULT_EXCLUDE + self.exclude
+
+
+_SECTIONS = {
+    "index": {"max_file_size": "max_file_size", "exclude": "exclude", "include": "include", "workers": "workers"},
+    "notes": {"auto_relink": "auto_relink", "auto_export": "auto_export"},
+    "capsule": {"budget": "budget"},
+    "secrets": {"patterns": "secret_patterns"},
+    "store": {"lock_timeout": "lock_timeout"},
+}
+_TYPES = {f.name: f.type for f in fields(Config)}
+
+
+def load_config(path: Path) -> Config:
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise TetherError(f"{path}: invalid TOML: {e}") from None
+    values = {}
+    for section, body in data.items():
+        keys = _SECTIONS.get(section)
+        if keys is None or not isinstance(body, dict):
+            raise TetherError(f"{path}: unknown section [{section}] (known: {', '.join(_SECTIONS)})")
+        for key, value in body.items():
+            if key not in keys:
+                raise TetherError(f"{path}: unknown key {section}.{key} (known: {', '.join(keys)})")
+            name = keys[key]
+            values[name] = _check(path, f"{section}.{key}", _TYPES[name], value)
+    return Config(**values)
+
+
+def _check(path: Path, key: str, typ: str, value):
+    if typ.startswith("tuple"):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise TetherError(f"{path}: {key} must be a list of strings")
+    expected = {"int": int, "bool": bool, "float": (int, float)}[typ]
+    if isinstance(value, expected) and (typ == "bool" or not isinstance(value, bool)):
+        if typ != "bool" and value < 0:
+            raise TetherError(f"{path}: {key} must not be negative")
+        return value
+    raise TetherError(f"{path}: {key} must be {typ}")

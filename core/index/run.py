@@ -1,0 +1,159 @@
+"""One index run: find what changed since the last run, parse only that (on all cores when
+there is much of it), and write everything in one transaction, so an interrupted run
+leaves the previous index intact.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable
+
+from tether.core.config import Config
+from tether.core.index.discover import Candidate, discover
+from tether.core.index.extract import extract
+from tether.core.index.languages import language_for
+from tether.core.model import FileResult, IndexReport, Skipped
+from tether.core.store import FileState, Store
+
+PARALLEL_MIN = 64  # files; below this a process pool costs more than it saves
+_MINIFIED_LINE = 1000  # mean bytes per line above which a big source file is minified
+
+Progress = Callable[[int, int], None]
+
+
+def _git_blob_id(data: bytes) -> str:
+    import pygit2
+
+    return str(pygit2.hash(data))
+
+
+def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool):
+    """Read, classify, hash and extract one file. Runs in worker processes.
+
+    Returns ("same", path, state) when the content is unchanged, else
+    ("file", FileResult | None, path, state, skipped reason | None).
+    """
+    path = cand.path
+    try:
+        with open(os.path.join(root, path), "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return "file", None, path, FileState(cand.size, cand.mtime_ns, None), f"unreadable: {e.strerror or e}"
+    state = FileState(cand.size, cand.mtime_ns, _git_blob_id(data))
+    if not full and state.blob_id == prev_blob:
+        return "same", path, state
+    if b"\0" in data[:8192]:
+        return "file", None, path, state, "binary"
+    spec = language_for(path)
+    if spec is None:
+        return "file", FileResult(path, None, code_hash=state.blob_id), path, state, None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return "file", None, path, state, f"invalid UTF-8 at byte {e.start}"
+    if len(data) > 20_000 and len(data) > _MINIFIED_LINE * (data.count(b"\n") + 1):
+        return "file", None, path, state, "minified"
+    try:
+        return "file", extract(path, data, spec), path, state, None
+    except Exception as e:  # a grammar failure must not stop the run
+        return "file", None, path, state, f"parse failed: {type(e).__name__}: {e}"
+
+
+def _process_batch(args):
+    root, batch, full = args
+    return [process_file(root, c, prev, full) for c, prev in batch]
+
+
+def run_index(root: Path, store: Store, config: Config, full: bool = False,
+              progress: Progress | None = None) -> IndexReport:
+    started = time.perf_counter()
+    found = discover(root, config)
+    with store.read() as con:
+        known = store.file_states(con)
+        last = store.last_run(con)
+
+    report = IndexReport(commit=found.commit, full=full)
+    present = {c.path for c in found.files} | {s.path for s in found.skipped}
+    removed = sorted(set(known) - present)
+    todo: list[tuple[Candidate, str | None]] = []
+    for c in found.files:
+        k = known.get(c.path)
+        if full or k is None or k.size != c.size or k.mtime_ns != c.mtime_ns or (k.blob_id is None):
+            todo.append((c, k.blob_id if k and not full else None))
+    skipped_now = [s for s in found.skipped if s.path not in known or known[s.path].blob_id is not None]
+
+    results = _parse_all(str(root), todo, full, config.workers, progress)
+
+    rows, same = [], {}
+    for r in results:
+        if r[0] == "same":
+            same[r[1]] = r[2]
+        else:
+            rows.append(r[1:])
+    rows += [(None, s.path, FileState(None, None, None), s.reason) for s in skipped_now]
+    report.parsed = sum(1 for r, *_ in rows if r is not None)
+    report.removed = len(removed)
+
+    changed = bool(rows or removed)
+    if changed or same or last is None or last[1] != found.commit:
+        with store.write() as con:
+            store.drop_files(con, [p for _, p, *_ in rows] + removed)
+            store.add_files(con, rows)
+            store.touch_files(con, same)
+            if changed:
+                added = any(p not in known for _, p, *_ in rows)
+                _resolve_imports(con, store, present, None if (added or removed) else [p for _, p, *_ in rows])
+                store.resolve_names(con)
+            report.seconds = time.perf_counter() - started
+            report.symbols, report.edges = store.add_run(
+                con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
+            report.files = len(present)
+            skipped = store.skipped_files(con)
+    else:
+        with store.read() as con:
+            report.files, report.symbols, report.edges = store.totals(con)
+            skipped = store.skipped_files(con)
+    report.skipped = [Skipped(p, reason) for p, reason in skipped]
+    report.syntax_errors = sorted(r.path for r, *_ in rows if r is not None and r.syntax_errors)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None) -> list:
+    total = len(todo)
+    n = workers or os.cpu_count() or 1
+    if total < PARALLEL_MIN or n == 1:
+        out = []
+        for i, (c, prev) in enumerate(todo):
+            out.append(process_file(root, c, prev, full))
+            if progress and i % 50 == 0:
+                progress(i, total)
+    else:
+        # Small batches keep both cores busy to the end; fork shares the loaded grammars.
+        size = max(8, min(64, total // (n * 8)))
+        batches = [todo[i : i + size] for i in range(0, total, size)]
+        out = []
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+            for part in pool.map(_process_batch, [(root, b, full) for b in batches]):
+                out += part
+                if progress:
+                    progress(len(out), total)
+    if progress:
+        progress(total, total)
+    return out
+
+
+def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> None:
+    resolved = []
+    for path, source, table in store.import_sources(con, only):
+        spec = language_for(path)
+        target = None
+        if spec is not None:
+            target = next((c for c in spec.import_candidates(source, path) if c in paths and c != path), None)
+        resolved.append((path, source, table, target))
+    store.set_import_targets(con, resolved)

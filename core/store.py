@@ -1,0 +1,324 @@
+"""The only place with SQL: one DuckDB file per repository, opened briefly, migrated on open.
+
+DuckDB admits one writing process at a time, and while it writes no other process can
+open the file at all. So nothing keeps a connection: `read()` and `write()` open, work,
+close, and retry with backoff while another process holds the file.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from tether.core.errors import StoreBusy, TetherError
+from tether.core.model import Edge, FileResult, Symbol
+
+SYMBOL_COLUMNS = ("id, kind, name, path, language, start_line, end_line, start_byte, end_byte, "
+                  "signature, parent_id, code_hash, sig_hash, blind_hash")
+
+
+def migrations() -> list[str]:
+    """Schema scripts in order; the schema version is how many have been applied."""
+    folder = resources.files("tether.core").joinpath("schema")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
+    return [folder.joinpath(n).read_text("utf-8") for n in names]
+
+
+def _is_lock_error(e: Exception) -> bool:
+    msg = str(e)
+    return "Conflicting lock" in msg or "Could not set lock" in msg or "database is locked" in msg
+
+
+@dataclass(slots=True)
+class FileState:
+    size: int | None
+    mtime_ns: int | None
+    blob_id: str | None
+
+
+class Store:
+    def __init__(self, path: Path, lock_timeout: float = 10.0, scripts: list[str] | None = None):
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self.scripts = scripts if scripts is not None else migrations()
+
+    # -- connections -------------------------------------------------------------------
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.01
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as e:
+                if not _is_lock_error(e):
+                    raise TetherError(f"{self.path}: cannot open the database ({_first_line(e)}); "
+                                      "it is left untouched") from None
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(f"{self.path}: another process holds the database "
+                                    f"(waited {self.lock_timeout:g}s)") from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+    def _version(self, con) -> int:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in tables:
+            if tables:
+                raise TetherError(f"{self.path}: not a tether database; it is left untouched")
+            return 0
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _checked(self, con) -> int:
+        version = self._version(con)
+        if version > len(self.scripts):
+            con.close()
+            raise TetherError(f"{self.path}: database schema v{version} is newer than this tether "
+                              f"(v{len(self.scripts)}); upgrade tether")
+        return version
+
+    def _migrate(self, con, version: int) -> None:
+        con.execute("BEGIN")
+        if version == 0:
+            con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        for script in self.scripts[version:]:
+            con.execute(script)
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(len(self.scripts))])
+        con.execute("COMMIT")
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if read_only and not self.path.exists():
+            self._open(False).close()
+        con = self._connect(read_only)
+        version = self._checked(con)
+        if version < len(self.scripts):
+            if read_only:
+                con.close()
+                self._open(False).close()
+                return self._open(True)
+            self._migrate(con, version)
+        return con
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._open(read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        con = self._open(read_only=False)
+        try:
+            con.execute("BEGIN")
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise
+        finally:
+            con.close()
+
+    def create(self) -> None:
+        self._open(False).close()
+
+    # -- index -------------------------------------------------------------------------
+
+    def file_states(self, con) -> dict[str, FileState]:
+        rows = con.execute("SELECT path, size, mtime_ns, blob_id FROM files").fetchall()
+        return {p: FileState(s, m, b) for p, s, m, b in rows}
+
+    def drop_files(self, con, paths: list[str]) -> None:
+        if not paths:
+            return
+        con.execute("CREATE OR REPLACE TEMP TABLE gone AS SELECT unnest($1) AS path", [paths])
+        for table in ("files", "symbols", "refs", "bindings"):
+            con.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM gone)")
+
+    def touch_files(self, con, states: dict[str, FileState]) -> None:
+        """Content unchanged, only stat data moved (a checkout, a touch)."""
+        if not states:
+            return
+        paths = list(states)
+        con.execute(
+            "UPDATE files SET size = t.size, mtime_ns = t.mtime_ns FROM "
+            "(SELECT unnest($1) AS path, unnest($2) AS size, unnest($3) AS mtime_ns) t WHERE files.path = t.path",
+            [paths, [states[p].size for p in paths], [states[p].mtime_ns for p in paths]],
+        )
+
+    def add_files(self, con, rows: list[tuple[FileResult | None, str, FileState, str | None]]) -> None:
+        """rows: (extraction or None, path, state, skipped reason). Old rows must be dropped first."""
+        if not rows:
+            return
+        cols = list(zip(*[
+            (path, r.language if r else None, st.blob_id, st.size, st.mtime_ns, r.code_hash if r else None,
+             len(r.symbols) if r else 0, r.syntax_errors if r else 0, reason)
+            for r, path, st, reason in rows
+        ]))
+        con.execute(
+            "INSERT INTO files SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), "
+            "current_timestamp, unnest($6), unnest($7), unnest($8), unnest($9)", cols)
+        results = [r for r, *_ in rows if r is not None]
+        syms = [s for r in results for s in r.symbols]
+        if syms:
+            fields = [f.strip() for f in SYMBOL_COLUMNS.split(",")]
+            con.execute(
+                f"INSERT INTO symbols ({SYMBOL_COLUMNS}) SELECT "
+                + ", ".join(f"unnest(${i + 1})" for i in range(len(fields))),
+                [[getattr(s, f) for s in syms] for f in fields])
+        refs = [(r.path, x.src, x.kind, x.target, x.line, x.self_call) for r in results for x in r.refs]
+        if refs:
+            con.execute("INSERT INTO refs (path, src, kind, target, line, self_call) SELECT unnest($1), "
+                        "unnest($2), unnest($3), unnest($4), unnest($5), unnest($6)", list(zip(*refs)))
+        binds = [(r.path, b.local, b.source) for r in results for b in r.bindings]
+        if binds:
+            con.execute("INSERT INTO bindings (path, local, source) SELECT unnest($1), unnest($2), unnest($3)",
+                        list(zip(*binds)))
+
+    def import_sources(self, con, only_paths: list[str] | None) -> list[tuple[str, str, str]]:
+        """(path, source, table) of imports to resolve; all of them when only_paths is None."""
+        where = "" if only_paths is None else "AND path IN (SELECT unnest($1))"
+        args = [] if only_paths is None else [only_paths]
+        rows = con.execute(f"SELECT DISTINCT path, target, 'refs' FROM refs WHERE kind = 'imports' {where}", args).fetchall()
+        where_b = where.replace("AND", "WHERE")
+        rows += con.execute(f"SELECT DISTINCT path, source, 'bindings' FROM bindings {where_b}", args).fetchall()
+        return rows
+
+    def set_import_targets(self, con, resolved: list[tuple[str, str, str, str | None]]) -> None:
+        """resolved: (path, source, table, target path or None)."""
+        for table, col, src_col in (("refs", "dst", "target"), ("bindings", "target_path", "source")):
+            rows = [(p, s, t) for p, s, tb, t in resolved if tb == table]
+            if not rows:
+                continue
+            extra = "AND refs.kind = 'imports'" if table == "refs" else ""
+            con.execute(
+                f"UPDATE {table} SET {col} = t.target FROM (SELECT unnest($1) AS path, unnest($2) AS source, "
+                f"unnest($3) AS target) t WHERE {table}.path = t.path AND {table}.{src_col} = t.source {extra}",
+                [list(c) for c in zip(*rows)])
+
+    def resolve_names(self, con) -> None:
+        """Resolve calls and inherits to symbol ids: self/this methods of the enclosing class,
+        the same file, names imported from a resolved file, then a name unique in the repository."""
+        con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
+        steps = [
+            # self.x() / this.x(): a member of the caller's class
+            """UPDATE refs SET dst = m.id FROM symbols caller, symbols m
+               WHERE refs.dst IS NULL AND refs.self_call AND refs.kind = 'calls' AND caller.id = refs.src
+                 AND m.parent_id = caller.parent_id AND m.name = refs.target""",
+            # the same file: a top-level definition first, then any unique one
+            """UPDATE refs SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
+                   ON s.path = r.path AND s.name = r.target AND s.parent_id IS NULL
+                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+               WHERE refs.rowid = c.rid""",
+            """UPDATE refs SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
+                   ON s.path = r.path AND s.name = r.target AND s.id <> r.src
+                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+               WHERE refs.rowid = c.rid""",
+            # a name imported from a file that defines it
+            """UPDATE refs SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r
+                   JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
+                   JOIN symbols s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
+                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+               WHERE refs.rowid = c.rid""",
+            # a name defined once in the whole repository
+            """UPDATE refs SET dst = u.id FROM (
+                 SELECT name, min(id) AS id FROM symbols GROUP BY name HAVING count(*) = 1) u
+               WHERE refs.dst IS NULL AND refs.kind <> 'imports' AND u.name = refs.target""",
+        ]
+        for sql in steps:
+            con.execute(sql)
+
+    def add_run(self, con, commit: str | None, seconds: float, files: int, parsed: int, removed: int,
+                skipped: int) -> tuple[int, int]:
+        symbols, edges = con.execute(
+            "SELECT (SELECT count(*) FROM symbols), (SELECT count(*) FROM edges)").fetchone()
+        con.execute("INSERT INTO index_runs VALUES (current_timestamp, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [commit, seconds, files, parsed, removed, symbols, edges, skipped])
+        return symbols, edges
+
+    def totals(self, con) -> tuple[int, int, int]:
+        return con.execute("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM symbols), "
+                           "(SELECT count(*) FROM edges)").fetchone()
+
+    def skipped_files(self, con) -> list[tuple[str, str]]:
+        return con.execute("SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path").fetchall()
+
+    def last_run(self, con):
+        return con.execute("SELECT started_at, commit FROM index_runs ORDER BY started_at DESC LIMIT 1").fetchone()
+
+    # -- symbols -----------------------------------------------------------------------
+
+    def symbol(self, con, symbol_id: str) -> Symbol | None:
+        row = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id = ?", [symbol_id]).fetchone()
+        return Symbol(*row) if row else None
+
+    def find_symbols(self, con, pattern: str | None = None, kind: str | None = None, path: str | None = None,
+                     limit: int | None = None) -> list[Symbol]:
+        """Symbols whose id matches `pattern`: exact id, then exact name, dotted suffix, name in
+        another case, substring, then the characters in order (fuzzy); shorter ids first."""
+        where, params = ["TRUE"], {}
+        if kind:
+            where.append("kind = $kind")
+            params["kind"] = kind
+        if path:
+            where.append("(path = $path OR starts_with(path, $dir))")
+            params |= {"path": path.rstrip("/"), "dir": path.rstrip("/") + "/"}
+        rank = "0"
+        if pattern:
+            where.append("id ILIKE $fuzzy ESCAPE '\\'")
+            params |= {"fuzzy": "%" + "%".join(_like_escape(c) for c in pattern) + "%",
+                       "p": pattern, "pl": _like_escape(pattern)}
+            rank = """CASE WHEN id = $p THEN 0 WHEN name = $p THEN 1
+                           WHEN id LIKE '%::' || $pl ESCAPE '\\' OR id LIKE '%.' || $pl ESCAPE '\\' THEN 2
+                           WHEN lower(name) = lower($p) THEN 3
+                           WHEN id ILIKE '%' || $pl || '%' ESCAPE '\\' THEN 4 ELSE 5 END"""
+        sql = f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {' AND '.join(where)} ORDER BY {rank}, length(id), id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [Symbol(*r) for r in con.execute(sql, params).fetchall()]
+
+    def resolve_candidates(self, con, name: str) -> list[Symbol]:
+        """Symbols a short name can mean: the exact id, a dotted suffix of the nesting
+        (`refresh`, `UserService.refresh`), or a path suffix (`users.py::UserService.refresh`)."""
+        rows = con.execute(
+            f"""SELECT {SYMBOL_COLUMNS} FROM symbols
+                WHERE id = $n OR ends_with(id, '::' || $n) OR ends_with(id, '.' || $n)
+                   OR (contains($n, '::') AND ends_with(id, '/' || $n))
+                ORDER BY (id = $n) DESC, id""", {"n": name}).fetchall()
+        return [Symbol(*r) for r in rows]
+
+    def neighbours(self, con, symbol_id: str, incoming: bool) -> list[Edge]:
+        """Edges into (callers, subclasses) or out of (callees, bases) a symbol, without contains."""
+        col, other = ("dst", "src") if incoming else ("src", "dst")
+        rows = con.execute(
+            f"SELECT src, kind, dst, resolved, line FROM edges WHERE {col} = ? AND kind <> 'contains' "
+            f"ORDER BY {other}, line", [symbol_id]).fetchall()
+        return [Edge(*r) for r in rows]
+
+    def children(self, con, parent: str) -> list[Symbol]:
+        return [Symbol(*r) for r in con.execute(
+            f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE parent_id = ? OR (parent_id IS NULL AND path = ?) "
+            "ORDER BY start_byte", [parent, parent]).fetchall()]
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
