@@ -72,7 +72,15 @@ TYPESCRIPT = LanguageSpec(name="typescript", extensions=(".ts", ".mts", ".cts"))
 TSX = LanguageSpec(name="tsx", extensions=(".tsx",))
 GO = LanguageSpec(name="go", extensions=(".go",))
 RUST = LanguageSpec(name="rust", extensions=(".rs",))
-JAVA = LanguageSpec(name="java", extensions=(".java",))
+JAVA = LanguageSpec(
+    name="java",
+    extensions=(".java",),
+    comments=frozenset({"line_comment", "block_comment"}),
+    strings=frozenset({"string_literal", "character_literal"}),
+    numbers=True,
+    self_prefixes=(b"this.",),
+    import_candidates=_imp.java,
+)
 C = LanguageSpec(name="c", extensions=(".c", ".h"))
 CPP = LanguageSpec(name="cpp", extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"))
 CSHARP = LanguageSpec(name="csharp", extensions=(".cs",))

@@ -38,3 +38,22 @@ def relative_path(source: str, importer: str, extensions: tuple[str, ...]) -> li
     out = [base] + [base + ext for ext in extensions]
     out += [f"{base}/index{ext}" for ext in extensions]
     return out
+
+
+_JAVA_ROOTS = ("", "src/main/java", "src/test/java", "src", "app/src/main/java")
+
+
+def java(source: str, importer: str) -> list[str]:
+    """`com.x.Y` -> com/x/Y.java under the importer's own source root (the directories above its
+    package) or a usual one; then without trailing names (`com.x.Y.Inner`, static members)."""
+    parts = [p for p in source.split(".") if p and p != "*"]
+    if not parts:
+        return []
+    dirs = posixpath.dirname(importer).split("/")
+    roots = ["/".join(dirs[:i]) for i in range(len(dirs)) if dirs[i] == parts[0]]
+    roots += _JAVA_ROOTS
+    out = []
+    for k in range(len(parts), 0, -1):
+        rel = "/".join(parts[:k]) + ".java"
+        out += [posixpath.join(r, rel) for r in roots]
+    return list(dict.fromkeys(out))
