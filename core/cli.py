@@ -182,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         code = EXIT_OK
     except Exception as e:  # never a traceback for a user; TETHER_DEBUG=1 shows it
+        if str(e) == "Query interrupted":  # DuckDB's form of a Ctrl-C during a query
+            print("tether: interrupted", file=sys.stderr)
+            return 130
         if os.environ.get("TETHER_DEBUG"):
             raise
         print(f"tether: internal error: {type(e).__name__}: {e} (TETHER_DEBUG=1 shows the traceback)",

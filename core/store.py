@@ -278,7 +278,7 @@ class Store:
         if path:
             where.append("(path = $path OR starts_with(path, $dir))")
             params |= {"path": path.rstrip("/"), "dir": path.rstrip("/") + "/"}
-        rank = "0"
+        order = "length(id), id"
         if pattern:
             where.append("id ILIKE $fuzzy ESCAPE '\\'")
             params |= {"fuzzy": "%" + "%".join(_like_escape(c) for c in pattern) + "%",
@@ -287,7 +287,8 @@ class Store:
                            WHEN id LIKE '%::' || $pl ESCAPE '\\' OR id LIKE '%.' || $pl ESCAPE '\\' THEN 2
                            WHEN lower(name) = lower($p) THEN 3
                            WHEN id ILIKE '%' || $pl || '%' ESCAPE '\\' THEN 4 ELSE 5 END"""
-        sql = f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {' AND '.join(where)} ORDER BY {rank}, length(id), id"
+            order = f"{rank}, {order}"
+        sql = f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {' AND '.join(where)} ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [Symbol(*r) for r in con.execute(sql, params).fetchall()]

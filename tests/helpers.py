@@ -20,3 +20,46 @@ def extract_fixture(root: str | Path):
             symbols.update({s.id: s.kind for s in r.symbols})
             refs |= {(x.src, x.kind, x.target, x.self_call) for x in r.refs}
     return symbols, refs
+
+
+SIG = ("Test", "test@example.com")
+
+
+def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write (or delete, for None) files under root."""
+    for rel, content in files.items():
+        p = Path(root) / rel
+        if content is None:
+            p.unlink()
+            continue
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, "utf-8")
+
+
+def git_repo(root: Path, files: dict[str, str | bytes] | None = None, message: str = "initial"):
+    """A real git repository at root, with `files` committed when given."""
+    import pygit2
+
+    repo = pygit2.init_repository(str(root), initial_head="main")
+    if files:
+        write_files(root, files)
+        commit(repo, message)
+    return repo
+
+
+def commit(repo, message: str = "change", files: dict[str, str | bytes | None] | None = None) -> str:
+    """Write `files` (None deletes), stage everything in the working tree, commit; the new commit id."""
+    import pygit2
+
+    if files:
+        write_files(Path(repo.workdir), files)
+    repo.index.add_all()
+    repo.index.remove_all([p for p, f in repo.status().items() if f & pygit2.GIT_STATUS_WT_DELETED])
+    repo.index.write()
+    tree = repo.index.write_tree()
+    sig = pygit2.Signature(*SIG)
+    parents = [] if repo.head_is_unborn else [repo.head.target]
+    return str(repo.create_commit("HEAD", sig, sig, message, tree, parents))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -137,12 +138,16 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         size = max(8, min(64, total // (n * 8)))
         batches = [todo[i : i + size] for i in range(0, total, size)]
         out = []
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+        try:
             for part in pool.map(_process_batch, [(root, b, full) for b in batches]):
                 out += part
                 if progress:
                     progress(len(out), total)
+        finally:
+            # Ctrl-C reaches only this process (workers ignore it): stop at once, write nothing.
+            pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress(total, total)
     return out

@@ -1,0 +1,213 @@
+"""Index runs on real git repositories: incremental updates, what is skipped, bad inputs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import commit, git_repo, write_files
+from tether.core.errors import TetherError
+from tether.core.project import Project
+
+SRC = {
+    "app/users.py": "from app.db import Pool\n\nclass UserService:\n    def refresh(self):\n        return Pool().get()\n",
+    "app/db.py": "class Pool:\n    def get(self):\n        return 1\n",
+    "README.md": "# demo\n",
+}
+
+
+def ids(project):
+    return {s.id for s in project.symbols(limit=None)}
+
+
+def test_cold_index_counts_and_edges(make_project):
+    project, _ = make_project(SRC)
+    report = project.index()
+    assert (report.files, report.parsed, report.removed) == (3, 3, 0)
+    assert ids(project) == {"app/users.py::UserService", "app/users.py::UserService.refresh",
+                            "app/db.py::Pool", "app/db.py::Pool.get"}
+    view = project.show("refresh")
+    assert {(e.kind, e.dst) for e in view.callees} == {("calls", "app/db.py::Pool"), ("calls", "app/db.py::Pool.get")}
+    assert report.symbols == 4
+    assert report.edges == 4 + 3  # contains + two calls + the import
+    assert report.commit is not None
+
+
+def test_incremental_across_commits(make_project):
+    project, repo = make_project(SRC)
+    project.index()
+    assert project.index().parsed == 0  # nothing changed
+
+    commit(repo, "edit", {"app/db.py": "class Pool:\n    def get(self):\n        return 2\n"})
+    r = project.index()
+    assert (r.parsed, r.removed) == (1, 0)
+
+    commit(repo, "add", {"app/cache.py": "def warm():\n    pass\n"})
+    r = project.index()
+    assert r.parsed == 1 and "app/cache.py::warm" in ids(project)
+
+    commit(repo, "delete", {"app/cache.py": None})
+    r = project.index()
+    assert (r.parsed, r.removed) == (0, 1) and "app/cache.py::warm" not in ids(project)
+
+    os.rename(repo.workdir + "app/db.py", repo.workdir + "app/pool.py")
+    commit(repo, "rename")
+    r = project.index()
+    assert (r.parsed, r.removed) == (1, 1)
+    assert "app/pool.py::Pool.get" in ids(project) and "app/db.py::Pool.get" not in ids(project)
+    # the import now points nowhere, the call falls back to the unique name
+    assert {e.dst for e in project.show("refresh").callees} == {"app/pool.py::Pool", "app/pool.py::Pool.get"}
+
+
+def test_uncommitted_and_untracked_files_count_ignored_do_not(make_project):
+    project, repo = make_project({**SRC, ".gitignore": "secret/\n"})
+    project.index()
+    write_files(Path(repo.workdir), {
+        "app/db.py": "class Pool:\n    def get(self):\n        return 3\n    def put(self):\n        pass\n",
+        "app/new.py": "def fresh():\n    pass\n",
+        "secret/hidden.py": "def hidden():\n    pass\n",
+    })
+    r = project.index()
+    assert r.parsed == 2
+    assert {"app/db.py::Pool.put", "app/new.py::fresh"} <= ids(project)
+    assert not any(i.startswith("secret/") for i in ids(project))
+
+
+def test_touch_without_change_parses_nothing(make_project):
+    project, repo = make_project(SRC)
+    project.index()
+    p = Path(repo.workdir) / "app/db.py"
+    os.utime(p, ns=(p.stat().st_atime_ns, p.stat().st_mtime_ns + 5_000_000_000))
+    assert project.index().parsed == 0
+    assert project.index().parsed == 0  # the new stat data was stored
+
+
+def test_full_reparses_everything(make_project):
+    project, _ = make_project(SRC)
+    project.index()
+    assert project.index(full=True).parsed == 3
+
+
+def test_bad_files_are_skipped_and_reported(make_project):
+    project, _ = make_project({
+        **SRC,
+        "bin/blob.py": b"\x00\x01\x02binary",
+        "big.py": "x = 1\n" * 10,
+        "latin.py": "s = 'caf\xe9'\n".encode("latin-1"),
+        "broken.py": "def ok():\n    pass\n\ndef broken(:\n    pass\n",
+        "web/app.min.js": "var a=1;" * 10,
+        "web/bundle.js": "function f(){return 1}" * 2000,
+        "node_modules/x/index.js": "function vendored() {}\n",
+    })
+    (project.root / "config").mkdir()
+    write_files(project.root / ".tether", {"config.toml": "[index]\nmax_file_size = 50\n"})
+    project = Project(project.root)
+    os.symlink("app/db.py", project.root / "link.py")
+    r = project.index()
+    reasons = {s.path: s.reason for s in r.skipped}
+    assert reasons["bin/blob.py"] == "binary"
+    assert reasons["latin.py"].startswith("invalid UTF-8")
+    assert reasons["link.py"] == "symlink"
+    assert reasons["web/bundle.js"].startswith("larger than 50")
+    assert "web/app.min.js" not in reasons and "node_modules/x/index.js" not in reasons  # excluded by default
+    assert r.syntax_errors == ["broken.py"]
+    assert "broken.py::ok" in ids(project)
+    assert project.index().parsed == 0  # skipped files are not retried while unchanged
+
+
+def test_minified_source_is_skipped(make_project):
+    project, _ = make_project({"dist2/lib.js": "function a(){return 1};" * 2000})
+    assert {s.path: s.reason for s in project.index().skipped} == {"dist2/lib.js": "minified"}
+
+
+def test_other_languages_are_files_without_symbols(make_project):
+    project, _ = make_project({"notes.txt": "hello\n", "main.zig": "pub fn main() void {}\n"})
+    r = project.index()
+    assert (r.files, r.symbols, r.skipped) == (2, 0, [])
+
+
+def test_empty_repository_and_no_commits(tmp_path):
+    root = tmp_path / "empty"
+    root.mkdir()
+    git_repo(root)
+    project = Project(root)
+    r = project.index()
+    assert (r.files, r.symbols, r.commit) == (0, 0, None)
+    write_files(root, {"a.py": "def a():\n    pass\n"})  # untracked, no commit yet
+    assert project.index().parsed == 1
+    assert ids(project) == {"a.py::a"}
+
+
+def test_plain_directory_honours_gitignore(tmp_path):
+    write_files(tmp_path, {"a.py": "def a():\n    pass\n", "build/gen.py": "def g():\n    pass\n",
+                           "tmp/x.py": "def x():\n    pass\n", ".gitignore": "tmp/\n",
+                           "sub/.gitignore": "*.py\n", "sub/s.py": "def s():\n    pass\n"})
+    project = Project(tmp_path)
+    project.index()
+    assert ids(project) == {"a.py::a"}
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path):
+    write_files(tmp_path, {"a.py": "def a():\n    pass\n", ".tether": "not a directory"})
+    with pytest.raises(TetherError, match="cannot create"):
+        Project(tmp_path).index()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only permissions")
+def test_read_only_directory(tmp_path):
+    write_files(tmp_path, {"a.py": "def a():\n    pass\n"})
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(TetherError, match="cannot create"):
+            Project(tmp_path).index()
+    finally:
+        tmp_path.chmod(0o755)
+
+
+def _big_repo(root: Path, n: int, body: str) -> None:
+    files = {f"pkg/m{i}.py": "".join(f"def f{j}(x):\n    return x + {j} {body}\n\n" for j in range(40))
+             for i in range(n)}
+    git_repo(root, files)
+
+
+def test_kill_9_mid_index_keeps_the_previous_index(tmp_path):
+    root = tmp_path / "r"
+    root.mkdir()
+    _big_repo(root, 300, "")
+    project = Project(root)
+    before = project.index().symbols
+    write_files(root, {f"pkg/extra{i}.py": "def e():\n    pass\n" for i in range(50)})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        proc = subprocess.Popen([sys.executable, "-m", "tether.core.cli", "--repo", str(root), "index", "--full"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        with project.store.read() as con:
+            count = con.execute("SELECT count(*) FROM symbols").fetchone()[0]
+        assert count in (before, before + 50)  # the old index or the new one, never half
+    assert project.index().symbols == before + 50
+
+
+def test_ctrl_c_leaves_the_index_usable(tmp_path):
+    import signal
+    import time
+
+    root = tmp_path / "r"
+    root.mkdir()
+    _big_repo(root, 200, "")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-m", "tether.core.cli", "--repo", str(root), "index"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert "Traceback" not in err
+    if proc.returncode != 0:
+        assert proc.returncode == 130 and err.strip() == "tether: interrupted"
+    assert Project(root).index().files == 200

@@ -1,0 +1,98 @@
+"""The DuckDB store: migrations, newer or corrupt files, locking between processes."""
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from tether.core.errors import StoreBusy, TetherError
+from tether.core.store import Store, migrations
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_has_latest_schema(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    with store.read() as con:
+        version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert int(version) == len(migrations())
+    assert {"files", "symbols", "refs", "bindings", "index_runs", "edges"} <= tables
+
+
+def test_older_database_is_migrated(tmp_path):
+    path = tmp_path / "t.duckdb"
+    old = migrations()[:1]
+    Store(path, scripts=old).create()
+    with Store(path, scripts=old).write() as con:
+        con.execute("INSERT INTO symbols (id, path, kind, name, language) VALUES ('a.py::f', 'a.py', 'function', 'f', 'python')")
+    newer = old + ["CREATE TABLE extra (x INTEGER); ALTER TABLE symbols ADD COLUMN note VARCHAR;"]
+    store = Store(path, scripts=newer)
+    with store.read() as con:  # a reader migrates too
+        assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert con.execute("SELECT id, note FROM symbols").fetchall() == [("a.py::f", None)]
+        assert con.execute("SELECT count(*) FROM extra").fetchone()[0] == 0
+
+
+def test_newer_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "t.duckdb"
+    Store(path, scripts=migrations() + ["CREATE TABLE future (x INTEGER);"]).create()
+    before = digest(path)
+    with pytest.raises(TetherError, match="newer than this tether"):
+        with Store(path).read():
+            pass
+    assert digest(path) == before
+
+
+def test_corrupt_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "t.duckdb"
+    path.write_bytes(b"this is not a database" * 1000)
+    before = digest(path)
+    with pytest.raises(TetherError, match="cannot open the database.*left untouched"):
+        with Store(path).write():
+            pass
+    assert digest(path) == before
+
+
+def test_foreign_duckdb_file_is_refused(tmp_path):
+    path = tmp_path / "t.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE mine (x INTEGER)")
+    con.close()
+    with pytest.raises(TetherError, match="not a tether database"):
+        with Store(path).read():
+            pass
+
+
+def test_write_is_rolled_back_on_error(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    with pytest.raises(ZeroDivisionError):
+        with store.write() as con:
+            con.execute("INSERT INTO files (path) VALUES ('x')")
+            1 / 0
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+
+
+def test_other_process_holding_the_file_gives_busy_then_frees(tmp_path):
+    path = tmp_path / "t.duckdb"
+    Store(path).create()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import duckdb, sys, time
+        con = duckdb.connect({str(path)!r})
+        print("held", flush=True)
+        time.sleep(1.5)
+        con.close()
+    """)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(StoreBusy, match="another process holds the database"):
+        with Store(path, lock_timeout=0.3).read():
+            pass
+    with Store(path, lock_timeout=10).write() as con:  # retries with backoff until it is free
+        con.execute("INSERT INTO files (path) VALUES ('y')")
+    holder.wait()
