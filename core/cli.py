@@ -128,6 +128,20 @@ def cmd_show(project, args) -> int:
     return EXIT_OK
 
 
+def cmd_demo(_project, args) -> int:
+    from tether.core import demo
+
+    project = demo.prepare(args.path, reset=args.reset)
+    report = project.index()
+    langs = project.languages()
+    print(f"demo project: {project.root}")
+    print(f"  {report.files} files, {report.symbols} symbols, {report.edges} edges")
+    print("  " + ", ".join(f"{lang} {n}" for lang, n in langs.items()))
+    print(f"try: tether --repo {project.root} symbols Service")
+    print(f"     tether --repo {project.root} show UserService.refresh")
+    return EXIT_OK
+
+
 # -- parser ------------------------------------------------------------------------------
 
 
@@ -156,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("symbol")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
+
+    s = sub.add_parser("demo", help="build (or reuse) the demo project and index it")
+    s.add_argument("--path", metavar="DIR", help="where to build it (default: ~/.cache/tether/demo)")
+    s.add_argument("--reset", action="store_true", help="rebuild it from scratch")
+    s.set_defaults(func=cmd_demo, no_project=True)
     return p
 
 
@@ -166,7 +185,8 @@ def run(argv: list[str]) -> int:
     if args.command is None:
         build_parser().print_help()
         return EXIT_OK
-    return args.func(Project.open(args.repo), args)
+    project = None if getattr(args, "no_project", False) else Project.open(args.repo)
+    return args.func(project, args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -855,3 +855,26 @@ def _commit(repo, files: dict[str, str | None], message: str, when: tuple[int, i
     oid = repo.create_commit(BRANCH, sig, sig, message, tree, parents or [])
     repo.set_head(BRANCH)
     return str(oid)
+
+
+def prepare(dest: Path | None = None, reset: bool = False):
+    """The demo project, built at `dest` (default_location()) unless already there, and indexed:
+    the first commit is indexed before the second is applied, as a user's history would be."""
+    import shutil
+
+    from tether.core.project import Project
+
+    dest = Path(dest) if dest else default_location()
+    ready = dest / ".tether" / "demo-ready"
+    if reset and dest.exists():
+        shutil.rmtree(dest)
+    if not ready.exists():
+        if dest.exists() and any(dest.iterdir()):
+            raise TetherError(f"{dest} holds an unfinished demo; run again with --reset")
+        build(dest)
+        project = Project(dest)
+        project.index()
+        apply_second(dest)
+        project.index()
+        ready.write_text("built by tether demo\n", "utf-8")
+    return Project(dest)

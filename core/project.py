@@ -98,6 +98,11 @@ class Project:
         with self.store.read() as con:
             return self.store.find_symbols(con, pattern, kind, file, limit)
 
+    def languages(self) -> dict[str, int]:
+        """Indexed files per language (None: files without a supported language)."""
+        with self.store.read() as con:
+            return self.store.language_counts(con)
+
     def resolve(self, name: str) -> Symbol:
         """One symbol for a name, or NotFound listing the best candidates."""
         self._ensure_indexed()

@@ -255,6 +255,11 @@ class Store:
         return con.execute("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM symbols), "
                            "(SELECT count(*) FROM edges)").fetchone()
 
+    def language_counts(self, con) -> dict[str, int]:
+        rows = con.execute("SELECT coalesce(language, 'other'), count(*) FROM files WHERE skipped IS NULL "
+                           "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+        return dict(rows)
+
     def skipped_files(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path").fetchall()
 
