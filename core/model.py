@@ -90,3 +90,62 @@ class IndexReport:
     seconds: float = 0.0
     commit: str | None = None
     full: bool = False
+
+
+NOTE_TYPES = ("insight", "decision", "gotcha", "convention", "todo", "bug")
+NOTE_MAX_CHARS = 4000
+# Worst first: a note's status is the worst of its links'.
+STATUS_ORDER = ("orphaned", "stale", "moved", "suspect", "fresh")
+
+
+@dataclass(slots=True)
+class Anchor:
+    """What a link pointed at when it was made (or last confirmed)."""
+
+    code_hash: str | None
+    sig_hash: str | None
+    blind_hash: str | None
+    text: str  # the source at link time, to diff against later
+    commit: str | None
+    deps: dict[str, str] = field(default_factory=dict)  # callee/base id -> its code_hash then
+
+
+@dataclass(slots=True)
+class Link:
+    target: str  # symbol id, or a file path when kind == "file"
+    kind: str  # symbol | file
+    anchor: Anchor
+    moved_from: str | None = None  # set when the link followed a move; cleared once seen
+
+
+@dataclass(slots=True)
+class Note:
+    id: str
+    text: str
+    type: str
+    tags: list[str]
+    source: str  # user | agent
+    session: str | None
+    created_at: str
+    updated_at: str
+    commit: str | None
+    state: str  # active | archived | deleted
+    private: bool
+    links: list[Link] = field(default_factory=list)
+    origin: str | None = None  # where an imported note came from (e.g. "CLAUDE.md")
+
+    @property
+    def title(self) -> str:
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first[:100]
+
+
+@dataclass(slots=True)
+class LinkStatus:
+    note_id: str
+    target: str
+    kind: str
+    status: str  # fresh | stale | moved | orphaned | suspect
+    to: str | None  # the new id for moved links
+    reason: str
+    severity: str  # high | medium | low | none

@@ -11,7 +11,9 @@ from pathlib import Path
 from tether.core.config import load_config
 from tether.core.errors import NotFound, TetherError
 from tether.core.index.run import Progress, run_index
-from tether.core.model import Edge, IndexReport, Symbol
+from tether.core.model import Edge, IndexReport, LinkStatus, Note, Symbol
+from tether.core.notes import NoteOps
+from tether.core.staleness import exact_moves, statuses, worst
 from tether.core.store import Store
 
 TETHER_DIR = ".tether"
@@ -44,7 +46,14 @@ class SymbolView:
     callees: list[Edge]
 
 
-class Project:
+@dataclass(slots=True)
+class NoteView:
+    note: Note
+    status: str  # the worst of its links
+    links: list[LinkStatus]
+
+
+class Project(NoteOps):
     def __init__(self, root: Path):
         self.root = root.resolve()
         if not self.root.is_dir():
@@ -79,7 +88,49 @@ class Project:
 
     def index(self, full: bool = False, progress: Progress | None = None) -> IndexReport:
         self._ensure_dir()
-        return run_index(self.root, self.store, self.config, full=full, progress=progress)
+        report = run_index(self.root, self.store, self.config, full=full, progress=progress)
+        if (report.parsed or report.removed) and self.config.auto_relink:
+            self._follow_moves()
+        return report
+
+    def _follow_moves(self) -> None:
+        """Links whose code moved unchanged follow it; the note stays reported as moved until confirmed."""
+        import dataclasses
+
+        with self.store.write() as con:
+            notes = {n.id: n for n in self.store.notes(con, None, ("active",))}
+            moves = exact_moves(self.store, con, list(notes.values()))
+            if not moves:
+                return
+            batch = self.store.next_batch(con)
+            for note_id, old, new in moves:
+                before = notes[note_id]
+                after = dataclasses.replace(before, links=[
+                    dataclasses.replace(l, target=new, moved_from=l.moved_from or old) if l.target == old else l
+                    for l in before.links])
+                notes[note_id] = after
+                self._record(con, batch, "tether", "auto-relink", before, after)
+
+    # -- staleness ---------------------------------------------------------------------
+
+    def views(self, notes: list[Note]) -> list[NoteView]:
+        """Notes with their link statuses, as of the current index."""
+        with self.store.read() as con:
+            found = statuses(self.store, con, notes, self.source)
+        by_note: dict[str, list[LinkStatus]] = {}
+        for st in found:
+            by_note.setdefault(st.note_id, []).append(st)
+        return [NoteView(n, worst([s.status for s in by_note.get(n.id, [])]), by_note.get(n.id, [])) for n in notes]
+
+    def stale(self, reindex: bool = True) -> list[LinkStatus]:
+        """Every link of an active note that is not fresh (after an incremental index)."""
+        if reindex:
+            self.index()
+        else:
+            self._ensure_indexed()
+        order = ("stale", "moved", "orphaned", "suspect")
+        found = [s for v in self.views(self.all_notes()) for s in v.links if s.status != "fresh"]
+        return sorted(found, key=lambda s: (order.index(s.status), s.note_id, s.target))
 
     def _ensure_indexed(self) -> None:
         if not self.store.path.exists():

@@ -18,7 +18,9 @@ from typing import Iterator
 import duckdb
 
 from tether.core.errors import StoreBusy, TetherError
-from tether.core.model import Edge, FileResult, Symbol
+import json
+
+from tether.core.model import Anchor, Edge, FileResult, Link, Note, Symbol
 
 SYMBOL_COLUMNS = ("id, kind, name, path, language, start_line, end_line, start_byte, end_byte, "
                   "signature, parent_id, code_hash, sig_hash, blind_hash")
@@ -43,7 +45,126 @@ class FileState:
     blob_id: str | None
 
 
-class Store:
+NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin"
+LINK_COLUMNS = "note_id, target, kind, code_hash, sig_hash, blind_hash, anchor_text, commit, deps, moved_from, position"
+
+
+class NoteStore:
+    """Notes, links and history: the SQL behind core/notes.py. Mixed into Store."""
+
+    def put_note(self, con, note: Note) -> None:
+        """Insert or replace a note with all its links."""
+        con.execute("DELETE FROM notes WHERE id = ?", [note.id])
+        con.execute("DELETE FROM links WHERE note_id = ?", [note.id])
+        con.execute(f"INSERT INTO notes ({NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [note.id, note.text, note.type, note.tags, note.source, note.session, note.created_at,
+                     note.updated_at, note.commit, note.state, note.private, note.origin])
+        for i, link in enumerate(note.links):
+            a = link.anchor
+            con.execute(f"INSERT INTO links ({LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [note.id, link.target, link.kind, a.code_hash, a.sig_hash, a.blind_hash, a.text,
+                         a.commit, json.dumps(a.deps, sort_keys=True), link.moved_from, i])
+
+    def remove_note(self, con, note_id: str) -> None:
+        con.execute("DELETE FROM notes WHERE id = ?", [note_id])
+        con.execute("DELETE FROM links WHERE note_id = ?", [note_id])
+
+    def notes(self, con, ids: list[str] | None = None, states: tuple[str, ...] = ("active", "archived"),
+              ) -> list[Note]:
+        where = "state IN (SELECT unnest($states))"
+        params: dict = {"states": list(states)}
+        if ids is not None:
+            where += " AND id IN (SELECT unnest($ids))"
+            params["ids"] = ids
+        rows = con.execute(f"SELECT {NOTE_COLUMNS} FROM notes WHERE {where} ORDER BY created_at, id",
+                           params).fetchall()
+        notes = {r[0]: Note(*r[:11], links=[], origin=r[11]) for r in rows}
+        for n in notes.values():
+            n.tags = list(n.tags or [])
+        if notes:
+            links = con.execute(f"SELECT {LINK_COLUMNS} FROM links WHERE note_id IN (SELECT unnest($1)) "
+                                "ORDER BY note_id, position", [list(notes)]).fetchall()
+            for nid, target, kind, ch, sh, bh, text, commit, deps, moved_from, _ in links:
+                notes[nid].links.append(Link(target, kind, Anchor(ch, sh, bh, text or "", commit,
+                                                                  json.loads(deps or "{}")), moved_from))
+        return list(notes.values())
+
+    def note_ids_like(self, con, prefix: str) -> list[str]:
+        return [r[0] for r in con.execute("SELECT id FROM notes WHERE starts_with(id, ?) ORDER BY id",
+                                          [prefix]).fetchall()]
+
+    def note_origins(self, con) -> set[str]:
+        return {r[0] for r in con.execute("SELECT origin FROM notes WHERE origin IS NOT NULL").fetchall()}
+
+    # -- history -----------------------------------------------------------------------
+
+    def next_batch(self, con) -> int:
+        return con.execute("SELECT coalesce(max(batch), 0) + 1 FROM history").fetchone()[0]
+
+    def add_history(self, con, batch: int, at: str, actor: str, op: str, note_id: str,
+                    before: str | None, after: str | None, undoes: int | None = None) -> None:
+        con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), "
+                    "?, ?, ?, ?, ?, ?, ?, ?)", [batch, at, actor, op, note_id, before, after, undoes])
+
+    def last_undoable_batch(self, con) -> int | None:
+        row = con.execute("""SELECT max(batch) FROM history WHERE op <> 'undo'
+                             AND batch NOT IN (SELECT undoes FROM history WHERE undoes IS NOT NULL)""").fetchone()
+        return row[0]
+
+    def batch_entries(self, con, batch: int) -> list[tuple]:
+        return con.execute("SELECT seq, op, note_id, before, after FROM history WHERE batch = ? ORDER BY seq DESC",
+                           [batch]).fetchall()
+
+    def history(self, con, note_id: str | None = None, limit: int = 100) -> list[tuple]:
+        where, args = ("WHERE note_id = ?", [note_id]) if note_id else ("", [])
+        return con.execute(f"SELECT seq, batch, at, actor, op, note_id, before, after, undoes FROM history {where} "
+                           f"ORDER BY seq DESC LIMIT {int(limit)}", args).fetchall()
+
+    # -- what links need --------------------------------------------------------------
+
+    def file_row(self, con, path: str):
+        return con.execute("SELECT path, code_hash, blob_id FROM files WHERE path = ? AND skipped IS NULL",
+                           [path]).fetchone()
+
+    def dependencies(self, con, symbol_id: str) -> dict[str, str]:
+        """Resolved callees and bases of a symbol with their current code_hash."""
+        rows = con.execute("""SELECT DISTINCT s.id, s.code_hash FROM refs r JOIN symbols s ON s.id = r.dst
+                              WHERE r.src = ? AND r.kind IN ('calls', 'inherits') AND s.id <> r.src""",
+                           [symbol_id]).fetchall()
+        return dict(rows)
+
+    def symbols_by_ids(self, con, ids: list[str]) -> dict[str, Symbol]:
+        if not ids:
+            return {}
+        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id IN (SELECT unnest($1))", [ids]).fetchall()
+        return {r[0]: Symbol(*r) for r in rows}
+
+    def symbols_matching(self, con, code_hashes: list[str], blind_hashes: list[str], names: list[str]) -> list[Symbol]:
+        """Candidates for a moved symbol: same fingerprint, same name-blind fingerprint, or same name."""
+        rows = con.execute(f"""SELECT {SYMBOL_COLUMNS} FROM symbols WHERE code_hash IN (SELECT unnest($1))
+                               OR blind_hash IN (SELECT unnest($2)) OR name IN (SELECT unnest($3))""",
+                           [code_hashes, blind_hashes, names]).fetchall()
+        return [Symbol(*r) for r in rows]
+
+    def files_by_hash(self, con, hashes: list[str]) -> dict[str, list[str]]:
+        rows = con.execute("SELECT code_hash, path FROM files WHERE code_hash IN (SELECT unnest($1)) ORDER BY path",
+                           [hashes]).fetchall()
+        out: dict[str, list[str]] = {}
+        for h, p in rows:
+            out.setdefault(h, []).append(p)
+        return out
+
+    def file_hashes(self, con, paths: list[str]) -> dict[str, str]:
+        rows = con.execute("SELECT path, code_hash FROM files WHERE path IN (SELECT unnest($1)) AND skipped IS NULL",
+                           [paths]).fetchall()
+        return dict(rows)
+
+    def relink(self, con, note_id: str, old: str, new: str) -> None:
+        con.execute("UPDATE links SET target = ?, moved_from = coalesce(moved_from, ?) WHERE note_id = ? AND target = ?",
+                    [new, old, note_id, old])
+
+
+class Store(NoteStore):
     def __init__(self, path: Path, lock_timeout: float = 10.0, scripts: list[str] | None = None):
         self.path = path
         self.lock_timeout = lock_timeout

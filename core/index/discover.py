@@ -92,3 +92,14 @@ def _walk(root: Path) -> set[str]:
         dirnames[:] = sorted(d for d in dirnames if d != ".git" and not ignored(f"{prefix}{d}/"))
         names.update(f"{prefix}{f}" for f in filenames if not ignored(f"{prefix}{f}"))
     return names
+
+
+def head_commit(root: Path) -> str | None:
+    """HEAD's commit id, or None outside git or before the first commit."""
+    import pygit2
+
+    try:
+        repo = pygit2.Repository(str(root))
+    except pygit2.GitError:
+        return None
+    return None if repo.head_is_unborn else str(repo.head.target)

@@ -1,0 +1,289 @@
+"""Note operations, each one write transaction recorded in the append-only history.
+
+Mixed into `Project`: every operation takes ids or names as a user types them, validates
+them, and raises TetherError with one clear line before anything is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+from datetime import datetime, timezone
+
+from tether.core.errors import NotFound, TetherError
+from tether.core.model import NOTE_MAX_CHARS, NOTE_TYPES, Anchor, Link, Note
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
+ID_LENGTH = 10
+_FILE_ANCHOR_MAX = 200_000  # bytes of a linked file kept for diffs
+
+
+def new_note_id() -> str:
+    """10 random base32 characters (50 bits): unique across machines without coordination."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_text(text: str) -> str:
+    text = text.strip("\n")
+    if not text.strip():
+        raise TetherError("note text is empty", exit_code=2)
+    if len(text) > NOTE_MAX_CHARS:
+        raise TetherError(f"note text is {len(text)} characters; the limit is {NOTE_MAX_CHARS}", exit_code=2)
+    return text
+
+
+def check_type(kind: str) -> str:
+    if kind not in NOTE_TYPES:
+        raise TetherError(f"unknown note type '{kind}' (one of: {', '.join(NOTE_TYPES)})", exit_code=2)
+    return kind
+
+
+def snapshot(note: Note | None) -> str | None:
+    return None if note is None else json.dumps(dataclasses.asdict(note), sort_keys=True)
+
+
+def from_snapshot(data: str | None) -> Note | None:
+    if data is None:
+        return None
+    d = json.loads(data)
+    links = [Link(l["target"], l["kind"], Anchor(**l["anchor"]), l.get("moved_from")) for l in d.pop("links")]
+    return Note(**d, links=links)
+
+
+class NoteOps:
+    """Operations on notes; `self` is a Project (store, root, config, resolve())."""
+
+    # -- anchors -----------------------------------------------------------------------
+
+    def _anchor_symbol(self, con, sym) -> Link:
+        deps = self.store.dependencies(con, sym.id)
+        return Link(sym.id, "symbol", Anchor(sym.code_hash, sym.sig_hash, sym.blind_hash,
+                                             self.source(sym), self._head(), deps))
+
+    def _anchor_file(self, con, path: str) -> Link:
+        row = self.store.file_row(con, path)
+        if row is None:
+            raise NotFound(f"unknown file '{path}' (not indexed; run tether index?)")
+        try:
+            text = (self.root / path).read_bytes()[:_FILE_ANCHOR_MAX].decode("utf-8", "replace")
+        except OSError:
+            text = ""
+        return Link(path, "file", Anchor(row[1], None, None, text, self._head()))
+
+    def _head(self) -> str | None:
+        from tether.core.index.discover import head_commit
+
+        return head_commit(self.root)
+
+    def _normalise_path(self, path: str) -> str:
+        p = (self.root / path).resolve()  # an absolute `path` replaces the root here
+        try:
+            return p.relative_to(self.root).as_posix()
+        except ValueError:
+            raise TetherError(f"{path}: outside the repository", exit_code=2) from None
+
+    def _links_for(self, con, symbols: list[str], files: list[str]) -> list[Link]:
+        links: list[Link] = []
+        for name in symbols:
+            sym = self.resolve(name)
+            if all(l.target != sym.id for l in links):
+                links.append(self._anchor_symbol(con, sym))
+        for path in files:
+            rel = self._normalise_path(path)
+            if all(l.target != rel for l in links):
+                links.append(self._anchor_file(con, rel))
+        return links
+
+    # -- reading -----------------------------------------------------------------------
+
+    def note(self, note_id: str, states=("active", "archived", "deleted")) -> Note:
+        with self.store.read() as con:
+            return self._get(con, note_id, states)
+
+    def _get(self, con, note_id: str, states=("active", "archived", "deleted")) -> Note:
+        note_id = note_id.strip().lower()
+        ids = self.store.note_ids_like(con, note_id) if note_id else []
+        if note_id in ids:
+            ids = [note_id]
+        if not ids:
+            raise NotFound(f"unknown note '{note_id}'")
+        if len(ids) > 1:
+            raise NotFound(f"ambiguous note id '{note_id}': {', '.join(ids[:5])}", ids)
+        found = self.store.notes(con, ids, states)
+        if not found:
+            raise NotFound(f"note {ids[0]} is deleted (tether undo, or note restore, brings it back)")
+        return found[0]
+
+    def all_notes(self, states=("active",)) -> list[Note]:
+        with self.store.read() as con:
+            return self.store.notes(con, None, states)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _record(self, con, batch: int, actor: str, op: str, before: Note | None, after: Note | None) -> None:
+        note_id = (after or before).id
+        if after is None:
+            self.store.remove_note(con, note_id)
+        else:
+            self.store.put_note(con, after)
+        self.store.add_history(con, batch, now(), actor, op, note_id, snapshot(before), snapshot(after))
+
+    def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
+                 tags: list[str] = (), source: str = "user", session: str | None = None,
+                 private: bool = False, origin: str | None = None) -> Note:
+        text, type = check_text(text), check_type(type)
+        self._ensure_indexed()
+        with self.store.read() as con:
+            links = self._links_for(con, list(symbols), list(files))
+        stamp = now()
+        note = Note(new_note_id(), text, type, sorted(set(tags)), source, session, stamp, stamp, self._head(),
+                    "active", private, links, origin)
+        with self.store.write() as con:
+            self._record(con, self.store.next_batch(con), source, "add", None, note)
+        return note
+
+    def _change(self, note_ids: list[str], op: str, change, actor: str = "user") -> list[Note]:
+        """Apply `change(con, note) -> Note` to each note in one batch; returns the notes after."""
+        if not note_ids:
+            raise TetherError("no note id given", exit_code=2)
+        out = []
+        with self.store.write() as con:
+            batch = self.store.next_batch(con)
+            for nid in note_ids:
+                before = self._get(con, nid)
+                after = change(con, dataclasses.replace(before, links=[dataclasses.replace(l) for l in before.links]))
+                if after is None or snapshot(after) != snapshot(before):
+                    if after is not None:
+                        after.updated_at = now()
+                    self._record(con, batch, actor, op, before, after)
+                out.append(after or before)
+        return out
+
+    def edit_note(self, note_id: str, text: str | None = None, type: str | None = None,
+                  tags: list[str] | None = None, private: bool | None = None) -> Note:
+        text = check_text(text) if text is not None else None
+        type = check_type(type) if type is not None else None
+
+        def change(con, n: Note) -> Note:
+            n.text = text if text is not None else n.text
+            n.type = type or n.type
+            n.tags = sorted(set(tags)) if tags is not None else n.tags
+            n.private = n.private if private is None else private
+            return n
+
+        return self._change([note_id], "edit", change)[0]
+
+    def link_note(self, note_id: str, symbols: list[str] = (), files: list[str] = ()) -> Note:
+        def change(con, n: Note) -> Note:
+            for link in self._links_for(con, list(symbols), list(files)):
+                if all(l.target != link.target for l in n.links):
+                    n.links.append(link)
+            return n
+
+        return self._change([note_id], "link", change)[0]
+
+    def unlink_note(self, note_id: str, target: str) -> Note:
+        def change(con, n: Note) -> Note:
+            keep = [l for l in n.links if not _names(l.target, target)]
+            if len(keep) == len(n.links):
+                raise NotFound(f"note {n.id} has no link to '{target}' (links: "
+                               f"{', '.join(l.target for l in n.links) or 'none'})")
+            if len(n.links) - len(keep) > 1:
+                raise NotFound(f"'{target}' names several links of note {n.id}: "
+                               + ", ".join(l.target for l in n.links if _names(l.target, target)))
+            n.links = keep
+            return n
+
+        return self._change([note_id], "unlink", change)[0]
+
+    def confirm_notes(self, note_ids: list[str], actor: str = "user") -> list[Note]:
+        """Re-anchor every link to the code as it is now: the note is still true."""
+
+        def change(con, n: Note) -> Note:
+            links = []
+            for l in n.links:
+                if l.kind == "file":
+                    row = self.store.file_row(con, l.target)
+                    links.append(self._anchor_file(con, l.target) if row else l)
+                    continue
+                sym = self.store.symbol(con, l.target)
+                links.append(self._anchor_symbol(con, sym) if sym else l)
+            n.links = links
+            return n
+
+        return self._change(note_ids, "confirm", change, actor)
+
+    def relink_note(self, note_id: str, old: str | None = None, new: str | None = None) -> Note:
+        """Point a link elsewhere: to `new`, or to the suggestion staleness found for it."""
+        from tether.core.staleness import statuses
+
+        def change(con, n: Note) -> Note:
+            candidates = [l for l in n.links if old is None or _names(l.target, old)]
+            if new is None:
+                moves = {s.target: s.to for s in statuses(self.store, con, [n]) if s.to}
+                candidates = [l for l in candidates if l.target in moves]
+                if not candidates:
+                    raise TetherError(f"note {n.id}: no suggestion to take; give the symbol: "
+                                      f"tether note relink {n.id} SYMBOL", exit_code=2)
+            elif len(candidates) != 1:
+                if len(n.links) != 1:
+                    raise TetherError(f"note {n.id} has {len(n.links)} links; unlink and link instead", exit_code=2)
+                candidates = n.links
+            for l in candidates:
+                target = new or moves[l.target]
+                sym = self.resolve(target)
+                fresh = self._anchor_symbol(con, sym)
+                fresh.moved_from = None
+                n.links[n.links.index(l)] = fresh
+            return n
+
+        return self._change([note_id], "relink", change)[0]
+
+    def set_state(self, note_ids: list[str], state: str) -> list[Note]:
+        op = {"archived": "archive", "active": "restore", "deleted": "delete"}[state]
+
+        def change(con, n: Note) -> Note:
+            n.state = state
+            return n
+
+        return self._change(note_ids, op, change)
+
+    def purge_notes(self, note_ids: list[str]) -> list[Note]:
+        return self._change(note_ids, "purge", lambda con, n: None)
+
+    def undo(self) -> list[tuple[str, str]]:
+        """Revert the latest batch not yet undone; returns (op, note id) of what was reverted."""
+        with self.store.write() as con:
+            batch = self.store.last_undoable_batch(con)
+            if batch is None:
+                raise TetherError("nothing to undo")
+            undo_batch = self.store.next_batch(con)
+            reverted = []
+            for _, op, note_id, before, after in self.store.batch_entries(con, batch):
+                prior = from_snapshot(before)
+                if prior is None:
+                    self.store.remove_note(con, note_id)
+                else:
+                    self.store.put_note(con, prior)
+                self.store.add_history(con, undo_batch, now(), "user", "undo", note_id, after, before, batch)
+                reverted.append((op, note_id))
+        return reverted
+
+    def history(self, note_id: str | None = None, limit: int = 100) -> list[dict]:
+        with self.store.read() as con:
+            if note_id:
+                note_id = self._get(con, note_id).id
+            rows = self.store.history(con, note_id, limit)
+        return [{"seq": r[0], "batch": r[1], "at": r[2], "actor": r[3], "op": r[4], "note": r[5],
+                 "before": json.loads(r[6]) if r[6] else None, "after": json.loads(r[7]) if r[7] else None,
+                 "undoes": r[8]} for r in rows]
+
+
+def _names(target: str, name: str) -> bool:
+    """Does a user's `name` designate the link `target` (full id, or a dotted/path suffix)?"""
+    return target == name or target.endswith("::" + name) or target.endswith("." + name) or target.endswith("/" + name)
