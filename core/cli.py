@@ -128,6 +128,188 @@ def cmd_show(project, args) -> int:
     return EXIT_OK
 
 
+def _note_json(view) -> dict:
+    n = view.note
+    return {"id": n.id, "text": n.text, "type": n.type, "tags": n.tags, "source": n.source,
+            "session": n.session, "created_at": n.created_at, "updated_at": n.updated_at,
+            "commit": n.commit, "state": n.state, "private": n.private, "status": view.status,
+            "links": [{"target": s.target, "kind": s.kind, "status": s.status, "to": s.to,
+                       "reason": s.reason, "severity": s.severity} for s in view.links]}
+
+
+def _age(stamp: str) -> str:
+    from datetime import datetime, timezone
+
+    try:
+        then = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return stamp
+    secs = (datetime.now(timezone.utc) - then).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if secs >= size:
+            return f"{int(secs // size)}{unit} ago"
+    return "just now"
+
+
+def _read_text(arg: str) -> str:
+    return sys.stdin.read() if arg == "-" else arg
+
+
+def cmd_note_add(project, args) -> int:
+    note = project.add_note(_read_text(args.text), symbols=args.link, files=args.file, type=args.type,
+                            tags=args.tag, source=args.source, session=args.session, private=args.private)
+    if args.json:
+        _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]})
+    else:
+        print(note.id)
+    return EXIT_OK
+
+
+def cmd_note_list(project, args) -> int:
+    states = ("active", "archived") if args.all else ("active",)
+    views = project.find_notes(symbol=args.symbol, file=args.file, status=args.status, type=args.type,
+                               tag=args.tag, search=args.search, states=states)
+    if args.json:
+        _emit_json([_note_json(v) for v in views])
+        return EXIT_OK
+    if not views:
+        print("no notes match", file=sys.stderr)
+        return EXIT_OK
+    for v in views:
+        n = v.note
+        where = ", ".join(l.target for l in n.links) or "(project-wide)"
+        state = "" if n.state == "active" else f" [{n.state}]"
+        print(f"{n.id}  {n.type:<10} {v.status:<8} {_age(n.updated_at):>8}  {n.title[:60]}{state}")
+        print(f"{'':12}{where}")
+    return EXIT_OK
+
+
+def cmd_note_show(project, args) -> int:
+    detail = project.note_detail(args.id)
+    v = detail.view
+    if args.json:
+        data = _note_json(v)
+        for link, extra in zip(data["links"], detail.links):
+            link.update(extra)
+        _emit_json(data)
+        return EXIT_OK
+    n = v.note
+    print(f"{n.id}  {n.type}  {v.status}  ({n.state}{', private' if n.private else ''})")
+    print(f"by {n.source}{' / ' + n.session if n.session else ''}, created {n.created_at}, updated {n.updated_at}"
+          + (f", tags: {', '.join(n.tags)}" if n.tags else ""))
+    print()
+    print(n.text)
+    for st, extra in zip(v.links, detail.links):
+        arrow = f" -> {st.to}" if st.to and st.to != st.target else ""
+        print(f"\n[{st.status}] {st.target}{arrow}" + (f": {st.reason}" if st.reason else ""))
+        for c in extra.get("commits", []):
+            print(f"  {c['id'][:10]} {c['summary']}")
+        if extra.get("diff"):
+            print(extra["diff"].rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_note_edit(project, args) -> int:
+    text = _read_text(args.text) if args.text is not None else None
+    if text is None and args.type is None and args.tag is None and args.private is None:
+        text = _edit_in_editor(project.note(args.id).text)
+    note = project.edit_note(args.id, text=text, type=args.type, tags=args.tag, private=args.private)
+    print(note.id)
+    return EXIT_OK
+
+
+def _edit_in_editor(text: str) -> str:
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise TetherError("no $EDITOR set; give --text instead", exit_code=2)
+    with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False, encoding="utf-8") as f:
+        f.write(text)
+        path = f.name
+    try:
+        if subprocess.call([*shlex.split(editor), path]) != 0:
+            raise TetherError("the editor exited with an error; nothing changed")
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    finally:
+        os.unlink(path)
+
+
+def _print_ids(notes) -> int:
+    for n in notes:
+        print(n.id)
+    return EXIT_OK
+
+
+def cmd_note_link(project, args) -> int:
+    symbols = [] if args.file else [args.symbol]
+    files = [args.symbol] if args.file else []
+    return _print_ids([project.link_note(args.id, symbols, files)])
+
+
+def cmd_note_unlink(project, args) -> int:
+    return _print_ids([project.unlink_note(args.id, args.symbol)])
+
+
+def cmd_note_confirm(project, args) -> int:
+    ids = list(args.ids)
+    if args.file:
+        ids += project.stale_note_ids(args.file)
+        if not ids:
+            print(f"no stale notes in {args.file}", file=sys.stderr)
+            return EXIT_OK
+    return _print_ids(project.confirm_notes(ids))
+
+
+def cmd_note_relink(project, args) -> int:
+    return _print_ids([project.relink_note(args.id, old=args.link, new=args.symbol)])
+
+
+def cmd_note_state(project, args) -> int:
+    if args.state == "deleted" and args.purge:
+        return _print_ids(project.purge_notes(args.ids))
+    return _print_ids(project.set_state(args.ids, args.state))
+
+
+def cmd_undo(project, args) -> int:
+    for op, note_id in project.undo():
+        print(f"undid {op} of {note_id}")
+    return EXIT_OK
+
+
+def cmd_history(project, args) -> int:
+    rows = project.history(args.id, limit=args.limit)
+    if args.json:
+        _emit_json(rows)
+        return EXIT_OK
+    for r in rows:
+        extra = f" (reverts batch {r['undoes']})" if r["undoes"] else ""
+        print(f"{r['seq']:>5} {r['at']} {r['actor']:<7} {r['op']:<12} {r['note']}{extra}")
+    return EXIT_OK
+
+
+def cmd_stale(project, args) -> int:
+    found = project.stale()
+    if args.json:
+        _emit_json([{"note": s.note_id, "symbol": s.target, "kind": s.kind, "status": s.status, "to": s.to,
+                     "reason": s.reason, "severity": s.severity} for s in found])
+        return EXIT_OK
+    if not found:
+        print("every note is fresh")
+        return EXIT_OK
+    for s in found:
+        arrow = f" -> {s.to}" if s.to and s.to != s.target else ""
+        print(f"{s.status:<9} {s.note_id}  {s.target}{arrow}: {s.reason}")
+    counts = {}
+    for s in found:
+        counts[s.status] = counts.get(s.status, 0) + 1
+    print(", ".join(f"{n} {k}" for k, n in counts.items()) + " (suspect is low severity)" * ("suspect" in counts))
+    return EXIT_OK
+
+
 def cmd_demo(_project, args) -> int:
     from tether.core import demo
 
@@ -171,11 +353,100 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_show)
 
+    _add_note_commands(sub)
+
+    s = sub.add_parser("stale", help="re-index, then list every note link that is not fresh")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stale)
+
+    s = sub.add_parser("undo", help="revert the latest note operation (repeatable)")
+    s.set_defaults(func=cmd_undo)
+
+    s = sub.add_parser("history", help="the append-only log of note operations")
+    s.add_argument("id", nargs="?")
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_history)
+
     s = sub.add_parser("demo", help="build (or reuse) the demo project and index it")
     s.add_argument("--path", metavar="DIR", help="where to build it (default: ~/.cache/tether/demo)")
     s.add_argument("--reset", action="store_true", help="rebuild it from scratch")
     s.set_defaults(func=cmd_demo, no_project=True)
     return p
+
+
+def _add_note_commands(sub) -> None:
+    from tether.core.model import NOTE_TYPES
+
+    note = sub.add_parser("note", help="add, list, show and triage notes").add_subparsers(
+        dest="note_command", parser_class=_Parser, required=True)
+
+    s = note.add_parser("add", help="add a note (TEXT - reads stdin)")
+    s.add_argument("text")
+    s.add_argument("--link", action="append", default=[], metavar="SYMBOL")
+    s.add_argument("--file", action="append", default=[], metavar="PATH")
+    s.add_argument("--type", default="insight", choices=NOTE_TYPES)
+    s.add_argument("--tag", action="append", default=[])
+    s.add_argument("--private", action="store_true", help="never exported to .tether/notes/")
+    s.add_argument("--source", default="user", choices=("user", "agent"))
+    s.add_argument("--session", help="a label for the session that learned it")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_note_add)
+
+    s = note.add_parser("list", help="notes with their status")
+    s.add_argument("--symbol")
+    s.add_argument("--file")
+    s.add_argument("--status", choices=("fresh", "stale", "moved", "orphaned", "suspect"))
+    s.add_argument("--type", choices=NOTE_TYPES)
+    s.add_argument("--tag")
+    s.add_argument("--search", metavar="TEXT")
+    s.add_argument("--all", action="store_true", help="archived notes too")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_note_list)
+
+    s = note.add_parser("show", help="a note with its links, diffs and commits")
+    s.add_argument("id")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_note_show)
+
+    s = note.add_parser("edit", help="change text, type, tags (no option: $EDITOR)")
+    s.add_argument("id")
+    s.add_argument("--text")
+    s.add_argument("--type", choices=NOTE_TYPES)
+    s.add_argument("--tag", action="append")
+    s.add_argument("--private", action=argparse.BooleanOptionalAction, default=None)
+    s.set_defaults(func=cmd_note_edit)
+
+    s = note.add_parser("link", help="link a note to a symbol (or --file PATH)")
+    s.add_argument("id")
+    s.add_argument("symbol")
+    s.add_argument("--file", action="store_true", help="SYMBOL is a file path")
+    s.set_defaults(func=cmd_note_link)
+
+    s = note.add_parser("unlink", help="remove a link")
+    s.add_argument("id")
+    s.add_argument("symbol")
+    s.set_defaults(func=cmd_note_unlink)
+
+    s = note.add_parser("confirm", help="the note is still true: re-anchor to the current code")
+    s.add_argument("ids", nargs="*")
+    s.add_argument("--file", help="every note with a stale or moved link in this file")
+    s.set_defaults(func=cmd_note_confirm)
+
+    s = note.add_parser("relink", help="point a link at the suggestion, or at SYMBOL")
+    s.add_argument("id")
+    s.add_argument("symbol", nargs="?")
+    s.add_argument("--link", help="which link, when the note has several")
+    s.set_defaults(func=cmd_note_relink)
+
+    for name, state, text in (("archive", "archived", "archive notes (kept, out of capsules)"),
+                              ("restore", "active", "make archived or deleted notes active again"),
+                              ("rm", "deleted", "delete notes (undoable; --purge removes for good)")):
+        s = note.add_parser(name, help=text)
+        s.add_argument("ids", nargs="+")
+        if name == "rm":
+            s.add_argument("--purge", action="store_true")
+        s.set_defaults(func=cmd_note_state, state=state, purge=False)
 
 
 def run(argv: list[str]) -> int:

@@ -90,7 +90,7 @@ class NoteOps:
     def _links_for(self, con, symbols: list[str], files: list[str]) -> list[Link]:
         links: list[Link] = []
         for name in symbols:
-            sym = self.resolve(name)
+            sym = self.resolve(name, con)
             if all(l.target != sym.id for l in links):
                 links.append(self._anchor_symbol(con, sym))
         for path in files:
@@ -236,7 +236,7 @@ class NoteOps:
                 candidates = n.links
             for l in candidates:
                 target = new or moves[l.target]
-                sym = self.resolve(target)
+                sym = self.resolve(target, con)
                 fresh = self._anchor_symbol(con, sym)
                 fresh.moved_from = None
                 n.links[n.links.index(l)] = fresh

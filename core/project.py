@@ -53,6 +53,12 @@ class NoteView:
     links: list[LinkStatus]
 
 
+@dataclass(slots=True)
+class NoteDetail:
+    view: NoteView
+    links: list[dict]  # per link: diff (stale/moved), commits since the anchor
+
+
 class Project(NoteOps):
     def __init__(self, root: Path):
         self.root = root.resolve()
@@ -122,6 +128,51 @@ class Project(NoteOps):
             by_note.setdefault(st.note_id, []).append(st)
         return [NoteView(n, worst([s.status for s in by_note.get(n.id, [])]), by_note.get(n.id, [])) for n in notes]
 
+    def find_notes(self, symbol: str | None = None, file: str | None = None, status: str | None = None,
+                   type: str | None = None, tag: str | None = None, search: str | None = None,
+                   states: tuple[str, ...] = ("active",)) -> list[NoteView]:
+        self._ensure_indexed()
+        target = self.resolve(symbol).id if symbol else None
+        path = self._normalise_path(file) if file else None
+        notes = [n for n in self.all_notes(states)
+                 if (type is None or n.type == type) and (tag is None or tag in n.tags)
+                 and (search is None or search.lower() in n.text.lower())
+                 and (target is None or any(l.target == target for l in n.links))
+                 and (path is None or any(l.target.split("::", 1)[0] == path for l in n.links))]
+        views = self.views(notes)
+        if status:
+            views = [v for v in views if any(s.status == status for s in v.links) or v.status == status]
+        return views
+
+    def note_detail(self, note_id: str) -> NoteDetail:
+        from tether.core.gitlog import commits_touching
+        from tether.core.staleness import diff
+
+        view = self.views([self.note(note_id)])[0]
+        extras = []
+        with self.store.read() as con:
+            current = self.store.symbols_by_ids(con, [s.to or s.target for s in view.links])
+        for link, st in zip(view.note.links, view.links):
+            extra: dict = {}
+            if st.status in ("stale", "moved"):
+                now_id = st.to or st.target
+                if link.kind == "file":
+                    now_text = (self.root / now_id).read_text("utf-8", "replace") if (self.root / now_id).is_file() else ""
+                else:
+                    now_text = self.source(current[now_id]) if now_id in current else ""
+                extra["diff"] = diff(link.anchor.text, now_text, link.target, now_id)
+                path = now_id.split("::", 1)[0]
+                extra["commits"] = commits_touching(self.root, path, None if link.kind == "file" else now_id,
+                                                    link.anchor.commit)
+            extras.append(extra)
+        return NoteDetail(view, extras)
+
+    def stale_note_ids(self, file: str) -> list[str]:
+        """Notes with a stale or moved link into `file` (for bulk confirm)."""
+        path = self._normalise_path(file)
+        return sorted({s.note_id for s in self.stale() if s.status in ("stale", "moved", "suspect")
+                       and (s.to or s.target).split("::", 1)[0] == path})
+
     def stale(self, reindex: bool = True) -> list[LinkStatus]:
         """Every link of an active note that is not fresh (after an incremental index)."""
         if reindex:
@@ -154,22 +205,24 @@ class Project(NoteOps):
         with self.store.read() as con:
             return self.store.language_counts(con)
 
-    def resolve(self, name: str) -> Symbol:
-        """One symbol for a name, or NotFound listing the best candidates."""
-        self._ensure_indexed()
+    def resolve(self, name: str, con=None) -> Symbol:
+        """One symbol for a name, or NotFound listing the best candidates. `con`: reuse an open connection."""
+        if con is None:
+            self._ensure_indexed()
+            with self.store.read() as own:
+                return self.resolve(name, own)
         name = name.strip()
         if not name:
             raise NotFound("empty symbol name")
-        with self.store.read() as con:
-            found = self.store.resolve_candidates(con, name)
-            if found and found[0].id == name:
-                return found[0]
-            if len(found) == 1:
-                return found[0]
-            if found:
-                ids = [s.id for s in found]
-                raise NotFound(f"ambiguous symbol '{name}': {_listing(ids)}", ids)
-            near = [s.id for s in self.store.find_symbols(con, name, limit=5)]
+        found = self.store.resolve_candidates(con, name)
+        if found and found[0].id == name:
+            return found[0]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ids = [s.id for s in found]
+            raise NotFound(f"ambiguous symbol '{name}': {_listing(ids)}", ids)
+        near = [s.id for s in self.store.find_symbols(con, name, limit=5)]
         hint = f"; did you mean: {_listing(near)}" if near else ""
         raise NotFound(f"unknown symbol '{name}'{hint}", near)
 

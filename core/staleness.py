@@ -145,5 +145,6 @@ def exact_moves(store, con, notes: list[Note]) -> list[tuple[str, str, str]]:
 
 
 def diff(anchor_text: str, current_text: str, old_label: str, new_label: str) -> str:
-    return "".join(difflib.unified_diff(anchor_text.splitlines(keepends=True), current_text.splitlines(keepends=True),
-                                        old_label, new_label, n=2))
+    """A unified diff from the anchored source to the current one."""
+    return "".join(difflib.unified_diff([l + "\n" for l in anchor_text.splitlines()],
+                                        [l + "\n" for l in current_text.splitlines()], old_label, new_label, n=2))

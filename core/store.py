@@ -117,7 +117,7 @@ class NoteStore:
 
     def history(self, con, note_id: str | None = None, limit: int = 100) -> list[tuple]:
         where, args = ("WHERE note_id = ?", [note_id]) if note_id else ("", [])
-        return con.execute(f"SELECT seq, batch, at, actor, op, note_id, before, after, undoes FROM history {where} "
+        return con.execute(f"SELECT seq, batch, \"at\", actor, op, note_id, before, after, undoes FROM history {where} "
                            f"ORDER BY seq DESC LIMIT {int(limit)}", args).fetchall()
 
     # -- what links need --------------------------------------------------------------

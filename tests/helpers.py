@@ -56,10 +56,17 @@ def commit(repo, message: str = "change", files: dict[str, str | bytes | None] |
 
     if files:
         write_files(Path(repo.workdir), files)
-    repo.index.add_all()
-    repo.index.remove_all([p for p, f in repo.status().items() if f & pygit2.GIT_STATUS_WT_DELETED])
-    repo.index.write()
-    tree = repo.index.write_tree()
+    index = repo.index
+    index.read()
+    index.add_all()
+    for rel, content in (files or {}).items():  # stat data can't tell a same-size rewrite in the same second
+        if content is not None:
+            index.add(rel)
+    deleted = [p for p, f in repo.status().items() if f & pygit2.GIT_STATUS_WT_DELETED]
+    if deleted:  # an empty list would match every path
+        index.remove_all(deleted)
+    index.write()
+    tree = index.write_tree()
     sig = pygit2.Signature(*SIG)
     parents = [] if repo.head_is_unborn else [repo.head.target]
     return str(repo.create_commit("HEAD", sig, sig, message, tree, parents))

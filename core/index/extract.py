@@ -133,10 +133,11 @@ def _nest(ordered: list[_Def]) -> None:
         if stack:
             d.parent = stack[-1]
             stack[-1].children.append(d)
-            if d.kind == "function" and d.parent.kind in CONTAINER_KINDS:
-                d.kind = "method"
-        elif d.kind == "function" and d.scope:
-            d.kind = "method"  # Go receivers, C++ `A::f` defined outside the class
+        # In a class-like container, or qualified by one (Go receivers, C++ `A::f` outside the class);
+        # a function in a module or namespace stays a function.
+        in_class = d.parent is not None and d.parent.kind in CONTAINER_KINDS - {"module", "namespace"}
+        if d.kind == "function" and (in_class or d.scope):
+            d.kind = "method"
         stack.append(d)
 
 

@@ -14,7 +14,7 @@ Query capture conventions (see python.scm):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import PurePosixPath
@@ -67,11 +67,55 @@ PYTHON = LanguageSpec(
 )
 
 # Each entry below is owned by its language's .scm and fixture test (tests/test_lang_<name>.py).
-JAVASCRIPT = LanguageSpec(name="javascript", extensions=(".js", ".mjs", ".cjs", ".jsx"))
-TYPESCRIPT = LanguageSpec(name="typescript", extensions=(".ts", ".mts", ".cts"))
-TSX = LanguageSpec(name="tsx", extensions=(".tsx",))
-GO = LanguageSpec(name="go", extensions=(".go",))
-RUST = LanguageSpec(name="rust", extensions=(".rs",))
+JAVASCRIPT = LanguageSpec(
+    name="javascript",
+    extensions=(".js", ".mjs", ".cjs", ".jsx"),
+    # Formatters drop stray `;` (and `semi: false` adds them before `(`/`[` lines): never code.
+    comments=frozenset({"comment", "html_comment", "hash_bang_line", "empty_statement"}),
+    strings=frozenset({"string", "regex"}),  # template literals: their fragments, in the .scm
+    # `x => x` is `(x) => x`.
+    structure_rewrites=(("(arrow_function parameter: (identifier",
+                         "(arrow_function parameters: (formal_parameters (identifier"),),
+    numbers=True,
+    # A function bound by `const f =`, a class field or `exports.f =` spans its binding.
+    wrappers=frozenset({"export_statement", "variable_declarator", "field_definition", "assignment_expression"}),
+    self_prefixes=(b"this.",),
+    import_candidates=_imp.javascript,
+)
+TYPESCRIPT = LanguageSpec(
+    name="typescript",
+    extensions=(".ts", ".mts", ".cts"),
+    comments=JAVASCRIPT.comments,
+    strings=JAVASCRIPT.strings,
+    structure_rewrites=(("(arrow_function parameter: (identifier",
+                         "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier"),),
+    transparent=frozenset({"parenthesized_expression", "parenthesized_type"}),
+    numbers=True,
+    wrappers=frozenset({"export_statement", "variable_declarator", "public_field_definition",
+                        "ambient_declaration"}),
+    self_prefixes=(b"this.",),
+    import_candidates=_imp.typescript,
+)
+TSX = replace(TYPESCRIPT, name="tsx", extensions=(".tsx",))
+GO = LanguageSpec(
+    name="go",
+    extensions=(".go",),
+    strings=frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"}),
+    numbers=True,  # gofmt lowercases 0X and 1E5
+    body_fields=("body", "type"),  # a type_spec's type (struct fields, interface) is its body
+    import_candidates=_imp.go,
+)
+RUST = LanguageSpec(
+    name="rust",
+    extensions=(".rs",),
+    comments=frozenset({"line_comment", "block_comment", "doc_comment",
+                        "outer_doc_comment_marker", "inner_doc_comment_marker"}),
+    strings=frozenset({"string_literal", "raw_string_literal", "char_literal"}),
+    # A doc comment's children leave their field labels behind in the shape.
+    structure_rewrites=((" outer: doc:", ""), (" inner: doc:", "")),
+    self_prefixes=(b"self.", b"Self::"),
+    import_candidates=_imp.rust,
+)
 JAVA = LanguageSpec(
     name="java",
     extensions=(".java",),
@@ -81,11 +125,52 @@ JAVA = LanguageSpec(
     self_prefixes=(b"this.",),
     import_candidates=_imp.java,
 )
-C = LanguageSpec(name="c", extensions=(".c", ".h"))
-CPP = LanguageSpec(name="cpp", extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"))
-CSHARP = LanguageSpec(name="csharp", extensions=(".cs",))
-RUBY = LanguageSpec(name="ruby", extensions=(".rb",))
-PHP = LanguageSpec(name="php", extensions=(".php",))
+C = LanguageSpec(
+    name="c",
+    extensions=(".c", ".h"),
+    strings=frozenset({"string_literal", "char_literal", "system_lib_string"}),
+    wrappers=frozenset({"type_definition"}),  # `typedef struct {...} Name;` is the struct's span
+    import_candidates=_imp.c_include,
+)
+CPP = LanguageSpec(
+    name="cpp",
+    extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"),
+    strings=frozenset({"string_literal", "char_literal", "system_lib_string", "raw_string_literal"}),
+    wrappers=frozenset({"type_definition", "template_declaration"}),
+    self_prefixes=(b"this->",),
+    import_candidates=_imp.c_include,
+)
+CSHARP = LanguageSpec(
+    name="csharp",
+    extensions=(".cs",),
+    comments=frozenset({"comment"}),
+    strings=frozenset({"string_literal", "verbatim_string_literal", "raw_string_literal",
+                       "interpolated_string_expression", "character_literal"}),
+    numbers=True,
+    # Properties: the signature stops at the accessors or at `=> expr`.
+    body_fields=("body", "accessors", "value"),
+    self_prefixes=(b"this.",),
+)
+RUBY = LanguageSpec(
+    name="ruby",
+    extensions=(".rb", ".rake", ".gemspec", ".ru"),
+    filenames=("Rakefile", "Gemfile"),
+    comments=frozenset({"comment"}),
+    strings=frozenset({"string", "heredoc_body", "subshell", "regex", "delimited_symbol"}),
+    transparent=frozenset({"parenthesized_statements"}),
+    numbers=True,
+    self_prefixes=(b"self.",),
+    import_candidates=_imp.ruby,
+)
+PHP = LanguageSpec(
+    name="php",
+    extensions=(".php",),
+    comments=frozenset({"comment"}),
+    strings=frozenset({"string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"}),
+    numbers=True,
+    self_prefixes=(b"$this->", b"$this?->", b"self::", b"static::"),
+    import_candidates=_imp.php,
+)
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
     PYTHON, JAVASCRIPT, TYPESCRIPT, TSX, GO, RUST, JAVA, C, CPP, CSHARP, RUBY, PHP,

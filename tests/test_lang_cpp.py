@@ -1,0 +1,241 @@
+"""C++ fixture: exact symbol ids, kinds and raw edges; fingerprints blind to clang-format, not to tokens."""
+
+from pathlib import Path
+
+import pytest
+
+from tether.core.index.extract import extract
+from tether.core.index.languages import language_for
+from tests.helpers import extract_fixture
+
+ROOT = "tests/fixtures/cpp"
+
+
+def test_symbols_and_kinds():
+    symbols, _ = extract_fixture(ROOT)
+    hpp, cpp, reg = "include/geo/shape.hpp", "src/geo/shape.cpp", "src/app/registry.hpp"
+    assert symbols == {
+        f"{hpp}::geo": "namespace",
+        f"{hpp}::geo.Area": "type",
+        f"{hpp}::geo.Point": "struct",
+        f"{hpp}::geo.Rect": "class",
+        f"{hpp}::geo.Rect.Rect": "method",
+        f"{hpp}::geo.Rect.area": "method",
+        f"{hpp}::geo.Shape": "class",
+        f"{hpp}::geo.Shape.area": "method",  # pure virtual
+        f"{hpp}::geo.Shape.name": "method",
+        f"{hpp}::geo.Shape.~Shape": "method",
+        f"{hpp}::geo.Unit": "enum",
+        # Defined out of class: `Shape::describe` inside `namespace geo`.
+        f"{cpp}::geo": "namespace",
+        f"{cpp}::geo.Rect.name": "method",
+        f"{cpp}::geo.Rect.scaled": "method",
+        f"{cpp}::geo.Rect.scaled#2": "method",  # overload
+        f"{cpp}::geo.Shape.describe": "method",
+        # The extractor turns any function nested in a container kind (namespace too) into a method.
+        f"{cpp}::geo.unit_square": "function",
+        f"{reg}::app": "namespace",
+        f"{reg}::app.detail": "namespace",  # namespace app::detail
+        f"{reg}::app.detail.next_id": "function",
+        f"{reg}::app.Registry": "class",
+        f"{reg}::app.Registry.add": "method",
+        f"{reg}::app.Registry.changed": "method",
+        f"{reg}::app.Registry.items": "method",
+        f"{reg}::app.Registry.version": "method",
+        f"{reg}::app.Store": "class",
+        f"{reg}::app.Store.changed": "method",
+        f"{reg}::app.Store.put": "method",
+        f"{reg}::app.Store.~Store": "method",
+        "src/app/main.cpp::main": "function",
+        "src/app/main.cpp::total": "function",  # in an anonymous namespace
+    }
+
+
+def test_edges():
+    _, refs = extract_fixture(ROOT)
+    hpp, cpp, reg, main = "include/geo/shape.hpp", "src/geo/shape.cpp", "src/app/registry.hpp", "src/app/main.cpp"
+    assert refs == {
+        (hpp, "imports", "string", False),
+        (f"{hpp}::geo.Rect", "inherits", "Shape", False),
+        (cpp, "imports", "geo/shape.hpp", False),
+        (cpp, "imports", "sstream", False),
+        (f"{cpp}::geo.Shape.describe", "calls", "name", False),
+        (f"{cpp}::geo.Shape.describe", "calls", "area", True),
+        (f"{cpp}::geo.Shape.describe", "calls", "str", False),
+        (f"{cpp}::geo.Rect.scaled", "calls", "scaled", False),
+        (f"{cpp}::geo.Rect.scaled#2", "calls", "Rect", False),
+        (f"{cpp}::geo.unit_square", "calls", "Rect", False),
+        (f"{cpp}::geo.unit_square", "calls", "scaled", False),
+        (reg, "imports", "memory", False),
+        (reg, "imports", "utility", False),
+        (reg, "imports", "vector", False),
+        (reg, "imports", "geo/shape.hpp", False),
+        (f"{reg}::app.Registry", "inherits", "Store", False),
+        (f"{reg}::app.Store.put", "calls", "push_back", False),
+        (f"{reg}::app.Store.put", "calls", "move", False),
+        (f"{reg}::app.Store.put", "calls", "changed", True),
+        (f"{reg}::app.Registry.add", "calls", "put", False),
+        (f"{reg}::app.Registry.add", "calls", "move", False),
+        (f"{reg}::app.Registry.changed", "calls", "next_id", False),
+        (main, "imports", "iostream", False),
+        (main, "imports", "memory", False),
+        (main, "imports", "registry.hpp", False),
+        (f"{main}::total", "calls", "area", False),
+        (f"{main}::main", "calls", "add", False),
+        (f"{main}::main", "calls", "make_unique", False),
+        (f"{main}::main", "calls", "Rect", False),  # new geo::Rect(1, 1)
+        (f"{main}::main", "calls", "describe", False),
+        (f"{main}::main", "calls", "total", False),
+        (f"{main}::main", "calls", "items", False),
+    }
+
+
+ORIGINAL = """#include <string>
+#include <vector>
+
+namespace shop {
+
+class Cart : public Base {
+ public:
+  explicit Cart(std::string owner) : owner_(std::move(owner)) {}
+  int add(const std::string& item, int qty) {
+    items_.push_back(item);
+    total_ += qty * 2;
+    return this->size();
+  }
+  int size() const;
+
+ private:
+  std::string owner_;
+  std::vector<std::string> items_;
+  int total_ = 0;
+};
+
+int Cart::size() const { return static_cast<int>(items_.size()); }
+
+std::string label(const Cart& c) { return "cart of " + std::to_string(c.size()); }
+
+template <typename T>
+T twice(T v) {
+  return v * 2;
+}
+
+std::vector<int> sizes() { return {1, 2, 3}; }
+
+}  // namespace shop
+"""
+
+# What clang-format turns back into ORIGINAL: other layout and braces, parentheses, comments.
+REFORMATTED = """#include <string>
+#include <vector>
+namespace shop
+{
+/// A shopping cart.
+class Cart : public Base
+{
+public:
+    explicit Cart(std::string owner)
+        : owner_(std::move(owner))
+    {
+    }
+    /** Adds an item. */
+    int add(const std::string &item,
+            int qty)
+    {
+        items_.push_back(item);
+        total_ += (qty * 2);  // doubled
+        return this->size();
+    }
+    int size() const;
+private:
+    std::string owner_;
+    std::vector<std::string> items_;
+    int total_ = 0;
+};
+
+int Cart::size() const
+{
+    return static_cast<int>(items_.size());
+}
+
+std::string label(const Cart &c)
+{
+    return "cart of " + std::to_string(c.size());
+}
+
+template <typename T> T twice(T v) { return v * 2; }
+
+std::vector<int> sizes() {
+    return {
+        1, 2, 3,
+    };
+}
+} // namespace shop
+"""
+
+
+def _hashes(src: str) -> dict[str, tuple[str, str]]:
+    r = extract("src/cart.cpp", src.encode())
+    assert r.syntax_errors == 0
+    return {s.id.split("::")[1]: (s.code_hash, s.sig_hash) for s in r.symbols} | {"": (r.code_hash, "")}
+
+
+def test_formatting_keeps_fingerprints():
+    before = _hashes(ORIGINAL)
+    assert set(before) == {"", "shop", "shop.Cart", "shop.Cart.Cart", "shop.Cart.add", "shop.Cart.size",
+                           "shop.label", "shop.twice", "shop.sizes"}
+    assert _hashes(REFORMATTED) == before
+
+
+@pytest.mark.parametrize("old, new, symbol, sig_changes", [
+    ("qty * 2", "qty * 3", "shop.Cart.add", False),
+    ("total_ +=", "total_ -=", "shop.Cart.add", False),
+    ("push_back(item)", "push_back(owner_)", "shop.Cart.add", False),
+    ("this->size()", "size()", "shop.Cart.add", False),
+    ('"cart of "', '"cart for "', "shop.label", False),
+    ("int total_ = 0;", "int total_ = 1;", "shop.Cart", False),
+    ("v * 2", "v * 4", "shop.twice", False),
+    ("{1, 2, 3}", "{1, 2, 4}", "shop.sizes", False),
+    ("items_.size()", "owner_.size()", "shop.Cart.size", False),
+    ("template <typename T>", "template <class T>", "shop.twice", True),
+    ("int Cart::size() const", "long Cart::size() const", "shop.Cart.size", True),
+    ("int qty)", "long qty)", "shop.Cart.add", True),
+])
+def test_token_change_changes_only_its_symbol(old, new, symbol, sig_changes):
+    assert ORIGINAL.count(old) == 1
+    before, after = _hashes(ORIGINAL), _hashes(ORIGINAL.replace(old, new))
+    changed = {k for k in before if k and before[k][0] != after[k][0]}
+    assert changed == {symbol}
+    assert (before[symbol][1] != after[symbol][1]) == sig_changes
+    assert before[""] != after[""]
+
+
+def _resolved(root: str) -> dict[tuple[str, str], str | None]:
+    """Each import of the fixture -> the first candidate that is a fixture file (as the indexer picks)."""
+    files = {f.relative_to(root).as_posix(): f for f in Path(root).rglob("*") if f.is_file()}
+    out = {}
+    for rel, f in files.items():
+        spec = language_for(rel)
+        if spec is None:
+            continue
+        for ref in extract(rel, f.read_bytes()).refs:
+            if ref.kind == "imports":
+                cands = spec.import_candidates(ref.target, rel)
+                out[(rel, ref.target)] = next((c for c in cands if c in files and c != rel), None)
+    return out
+
+
+def test_import_resolution():
+    hpp = "include/geo/shape.hpp"
+    assert _resolved(ROOT) == {
+        (hpp, "string"): None,
+        ("src/geo/shape.cpp", "geo/shape.hpp"): hpp,
+        ("src/geo/shape.cpp", "sstream"): None,
+        ("src/app/registry.hpp", "memory"): None,
+        ("src/app/registry.hpp", "utility"): None,
+        ("src/app/registry.hpp", "vector"): None,
+        ("src/app/registry.hpp", "geo/shape.hpp"): hpp,
+        ("src/app/main.cpp", "iostream"): None,
+        ("src/app/main.cpp", "memory"): None,
+        ("src/app/main.cpp", "registry.hpp"): "src/app/registry.hpp",
+    }
