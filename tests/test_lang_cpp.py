@@ -32,7 +32,6 @@ def test_symbols_and_kinds():
         f"{cpp}::geo.Rect.scaled": "method",
         f"{cpp}::geo.Rect.scaled#2": "method",  # overload
         f"{cpp}::geo.Shape.describe": "method",
-        # The extractor turns any function nested in a container kind (namespace too) into a method.
         f"{cpp}::geo.unit_square": "function",
         f"{reg}::app": "namespace",
         f"{reg}::app.detail": "namespace",  # namespace app::detail

@@ -16,7 +16,6 @@ def test_symbols_and_kinds():
     assert symbols == {
         "src/lib.rs::run": "function",
         "src/lib.rs::util": "module",
-        # The extractor turns any function nested in a container kind (module too) into a method.
         "src/lib.rs::util.clamp": "function",
         "src/model.rs::Count": "type",
         "src/model.rs::Describe": "trait",
