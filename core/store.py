@@ -164,6 +164,65 @@ class NoteStore:
                     [new, old, note_id, old])
 
 
+# Columns an index run stages per table, with their types for the bulk read.
+_V, _I, _B = "VARCHAR", "INTEGER", "BIGINT"
+STAGED = {
+    "files": [("path", _V), ("language", _V), ("blob_id", _V), ("size", _B), ("mtime_ns", _B),
+              ("code_hash", _V), ("symbols", _I), ("syntax_errors", _I), ("skipped", _V)],
+    "symbols": [(c.strip(), _I if c.strip().endswith(("_line", "_byte")) else _V) for c in SYMBOL_COLUMNS.split(",")],
+    "refs": [("path", _V), ("src", _V), ("kind", _V), ("target", _V), ("line", _I), ("self_call", "BOOLEAN")],
+    "bindings": [("path", _V), ("local", _V), ("source", _V)],
+}
+
+
+class Staging:
+    """An index run's rows, written to tab-separated files as workers deliver them and loaded in
+    one bulk read per table: faster than passing Python lists to DuckDB, and memory stays flat."""
+
+    def __init__(self, folder: Path):
+        import csv
+        import shutil
+        import tempfile
+
+        for old in folder.glob("index-*.tmp"):  # left by a killed run
+            if time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="index-", suffix=".tmp", dir=folder))
+        self._files = {t: open(self.path(t), "w", encoding="utf-8", newline="") for t in STAGED}
+        self._writers = {t: csv.writer(f, delimiter="\t", lineterminator="\n") for t, f in self._files.items()}
+        self.counts = dict.fromkeys(STAGED, 0)
+
+    def path(self, table: str) -> Path:
+        return self.dir / f"{table}.tsv"
+
+    def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None) -> None:
+        w = self._writers
+        w["files"].writerow((path, r.language if r else None, st.blob_id, st.size, st.mtime_ns,
+                             r.code_hash if r else None, len(r.symbols) if r else 0,
+                             r.syntax_errors if r else 0, reason))
+        self.counts["files"] += 1
+        if r is None:
+            return
+        w["symbols"].writerows((s.id, s.kind, s.name, s.path, s.language, s.start_line, s.end_line, s.start_byte,
+                                s.end_byte, s.signature, s.parent_id, s.code_hash, s.sig_hash, s.blind_hash)
+                               for s in r.symbols)
+        w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call) for x in r.refs)
+        w["bindings"].writerows((path, b.local, b.source) for b in r.bindings)
+        self.counts["symbols"] += len(r.symbols)
+        self.counts["refs"] += len(r.refs)
+        self.counts["bindings"] += len(r.bindings)
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def remove(self) -> None:
+        import shutil
+
+        self.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class Store(NoteStore):
     def __init__(self, path: Path, lock_timeout: float = 10.0, scripts: list[str] | None = None):
         self.path = path
@@ -279,34 +338,19 @@ class Store(NoteStore):
             [paths, [states[p].size for p in paths], [states[p].mtime_ns for p in paths]],
         )
 
-    def add_files(self, con, rows: list[tuple[FileResult | None, str, FileState, str | None]]) -> None:
-        """rows: (extraction or None, path, state, skipped reason). Old rows must be dropped first."""
-        if not rows:
-            return
-        cols = list(zip(*[
-            (path, r.language if r else None, st.blob_id, st.size, st.mtime_ns, r.code_hash if r else None,
-             len(r.symbols) if r else 0, r.syntax_errors if r else 0, reason)
-            for r, path, st, reason in rows
-        ]))
-        con.execute(
-            "INSERT INTO files SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), "
-            "current_timestamp, unnest($6), unnest($7), unnest($8), unnest($9)", cols)
-        results = [r for r, *_ in rows if r is not None]
-        syms = [s for r in results for s in r.symbols]
-        if syms:
-            fields = [f.strip() for f in SYMBOL_COLUMNS.split(",")]
-            con.execute(
-                f"INSERT INTO symbols ({SYMBOL_COLUMNS}) SELECT "
-                + ", ".join(f"unnest(${i + 1})" for i in range(len(fields))),
-                [[getattr(s, f) for s in syms] for f in fields])
-        refs = [(r.path, x.src, x.kind, x.target, x.line, x.self_call) for r in results for x in r.refs]
-        if refs:
-            con.execute("INSERT INTO refs (path, src, kind, target, line, self_call) SELECT unnest($1), "
-                        "unnest($2), unnest($3), unnest($4), unnest($5), unnest($6)", list(zip(*refs)))
-        binds = [(r.path, b.local, b.source) for r in results for b in r.bindings]
-        if binds:
-            con.execute("INSERT INTO bindings (path, local, source) SELECT unnest($1), unnest($2), unnest($3)",
-                        list(zip(*binds)))
+    def load_staged(self, con, staging: Staging) -> None:
+        """Insert what an index run staged, one bulk read per table. Old rows must be dropped first."""
+        staging.close()
+        for table, columns in STAGED.items():
+            path = staging.path(table)
+            if not staging.counts[table]:
+                continue
+            names = ", ".join(c for c, _ in columns)
+            types = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+            extra = ", current_timestamp" if table == "files" else ""
+            cols = names + (", indexed_at" if table == "files" else "")
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT *{extra} FROM read_csv(?, delim = '\t', quote = '\"', "
+                        f"escape = '\"', header = false, columns = {{{types}}})", [str(path)])
 
     def import_sources(self, con, only_paths: list[str] | None) -> list[tuple[str, str, str]]:
         """(path, source, table) of imports to resolve; all of them when only_paths is None."""
@@ -329,10 +373,22 @@ class Store(NoteStore):
                 f"unnest($3) AS target) t WHERE {table}.path = t.path AND {table}.{src_col} = t.source {extra}",
                 [list(c) for c in zip(*rows)])
 
-    def resolve_names(self, con) -> None:
+    def symbol_names(self, con, paths: list[str]) -> set[str]:
+        rows = con.execute("SELECT DISTINCT name FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall()
+        return {r[0] for r in rows}
+
+    def resolve_names(self, con, names: set[str] | None = None) -> None:
         """Resolve calls and inherits to symbol ids: self/this methods of the enclosing class,
-        the same file, names imported from a resolved file, then a name unique in the repository."""
-        con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
+        the same file, names imported from a resolved file, then a name unique in the repository.
+
+        `names`: the names of symbols that appeared or vanished; only refs to those (and new,
+        dangling or unresolved refs) are resolved again. None: everything."""
+        if names is None:
+            con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
+        else:
+            con.execute("""UPDATE refs SET dst = NULL WHERE kind <> 'imports' AND dst IS NOT NULL
+                           AND (target IN (SELECT unnest($1)) OR dst NOT IN (SELECT id FROM symbols))""",
+                        [sorted(names)])
         steps = [
             # self.x() / this.x(): a member of the caller's class
             """UPDATE refs SET dst = m.id FROM symbols caller, symbols m

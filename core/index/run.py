@@ -18,7 +18,7 @@ from tether.core.index.discover import Candidate, discover
 from tether.core.index.extract import extract
 from tether.core.index.languages import language_for
 from tether.core.model import FileResult, IndexReport, Skipped
-from tether.core.store import FileState, Store
+from tether.core.store import FileState, Staging, Store
 
 PARALLEL_MIN = 64  # files; below this a process pool costs more than it saves
 _MINIFIED_LINE = 1000  # mean bytes per line above which a big source file is minified
@@ -87,70 +87,83 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
             todo.append((c, k.blob_id if k and not full else None))
     skipped_now = [s for s in found.skipped if s.path not in known or known[s.path].blob_id is not None]
 
-    results = _parse_all(str(root), todo, full, config.workers, progress)
+    staging = Staging(store.path.parent)
+    try:
+        same: dict[str, FileState] = {}
+        written: list[str] = []  # paths whose rows are replaced
+        errors: list[str] = []
 
-    rows, same = [], {}
-    for r in results:
-        if r[0] == "same":
-            same[r[1]] = r[2]
+        def sink(result) -> None:
+            if result[0] == "same":
+                same[result[1]] = result[2]
+                return
+            r, path, state, reason = result[1:]
+            staging.add(r, path, state, reason)
+            written.append(path)
+            report.parsed += r is not None
+            if r is not None and r.syntax_errors:
+                errors.append(path)
+
+        _parse_all(str(root), todo, full, config.workers, progress, sink)
+        for s in skipped_now:
+            sink(("file", None, s.path, FileState(None, None, None), s.reason))
+        report.removed = len(removed)
+        changed = bool(written or removed)
+        if changed or same or last is None or last[1] != found.commit:
+            with store.write() as con:
+                names = store.symbol_names(con, written + removed) if known else None
+                store.drop_files(con, written + removed)
+                store.load_staged(con, staging)
+                store.touch_files(con, same)
+                if changed:
+                    added = any(p not in known for p in written)
+                    _resolve_imports(con, store, present, None if (added or removed) else written)
+                    store.resolve_names(con, None if names is None else names | store.symbol_names(con, written))
+                report.seconds = time.perf_counter() - started
+                report.symbols, report.edges = store.add_run(
+                    con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
+                report.files = len(present)
+                skipped = store.skipped_files(con)
         else:
-            rows.append(r[1:])
-    rows += [(None, s.path, FileState(None, None, None), s.reason) for s in skipped_now]
-    report.parsed = sum(1 for r, *_ in rows if r is not None)
-    report.removed = len(removed)
-
-    changed = bool(rows or removed)
-    if changed or same or last is None or last[1] != found.commit:
-        with store.write() as con:
-            store.drop_files(con, [p for _, p, *_ in rows] + removed)
-            store.add_files(con, rows)
-            store.touch_files(con, same)
-            if changed:
-                added = any(p not in known for _, p, *_ in rows)
-                _resolve_imports(con, store, present, None if (added or removed) else [p for _, p, *_ in rows])
-                store.resolve_names(con)
-            report.seconds = time.perf_counter() - started
-            report.symbols, report.edges = store.add_run(
-                con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
-            report.files = len(present)
-            skipped = store.skipped_files(con)
-    else:
-        with store.read() as con:
-            report.files, report.symbols, report.edges = store.totals(con)
-            skipped = store.skipped_files(con)
+            with store.read() as con:
+                report.files, report.symbols, report.edges = store.totals(con)
+                skipped = store.skipped_files(con)
+    finally:
+        staging.remove()
     report.skipped = [Skipped(p, reason) for p, reason in skipped]
-    report.syntax_errors = sorted(r.path for r, *_ in rows if r is not None and r.syntax_errors)
+    report.syntax_errors = sorted(errors)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None) -> list:
+def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None, sink) -> None:
+    """Process every file, handing each result to `sink` as it arrives."""
     total = len(todo)
     n = workers or os.cpu_count() or 1
     if total < PARALLEL_MIN or n == 1:
-        out = []
         for i, (c, prev) in enumerate(todo):
-            out.append(process_file(root, c, prev, full))
+            sink(process_file(root, c, prev, full))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
         # Small batches keep both cores busy to the end; fork shares the loaded grammars.
         size = max(8, min(64, total // (n * 8)))
         batches = [todo[i : i + size] for i in range(0, total, size)]
-        out = []
+        done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                                    initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
         try:
             for part in pool.map(_process_batch, [(root, b, full) for b in batches]):
-                out += part
+                for result in part:
+                    sink(result)
+                done += len(part)
                 if progress:
-                    progress(len(out), total)
+                    progress(done, total)
         finally:
             # Ctrl-C reaches only this process (workers ignore it): stop at once, write nothing.
             pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress(total, total)
-    return out
 
 
 def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> None:

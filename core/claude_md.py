@@ -1,0 +1,800 @@
+"""`tether import-claude-md`: turn a hand-kept CLAUDE.md (and .claude/rules/*.md) into notes.
+
+Three steps, each usable alone:
+
+- `split_entries(text)` parses markdown into `Entry`s, one per future note. Pure: no project.
+- `plan_import(project, paths)` reads the files, resolves what each entry names to symbols and
+  files, guesses a type and tags, and marks what will not be imported and why. Writes no note.
+- `apply_import(project, plan)` adds the planned notes in one batch (one `tether undo`).
+
+How markdown becomes entries:
+
+- Headings give context (`Entry.headings`, and the innermost one becomes a tag); they are never
+  notes. A file's only level-1 heading is its title and is left out of the context.
+- One entry per top-level list item (bullet, numbered, task): its sub-bullets, continuation
+  lines and indented code belong to it, since a sub-bullet read alone usually lacks its subject.
+  Bullet and number markers of the item itself are dropped; a task box (`[ ]`) is kept.
+- A short paragraph ending with ':' right before a list is its lead-in ("When editing X,
+  remember:"): not a note of its own, it starts the text of each item of that list. Before a
+  table it joins the table.
+- One entry per paragraph (wrapped lines joined with a space) and per blockquote.
+- One entry per table, rows kept as written.
+- A fenced code block is never split and never parsed: it belongs to the entry it follows in the
+  same section (its bullet, its paragraph, even after a blank line); a code block with nothing
+  before it in its section is an entry of its own. An unclosed fence runs to the end of the file.
+- Skipped: HTML comments, thematic breaks, YAML front matter (`---` on the first line), and the
+  block tether itself writes between `<!-- tether:begin -->` and `<!-- tether:end -->` (markers
+  on lines of their own). A begin without an end, an end without a begin or a nested begin is
+  refused with a TetherError before anything is imported.
+- CRLF and CR line endings and a UTF-8 byte order mark are accepted.
+
+Links: a mention (see `mentions`) becomes a link only when it resolves to exactly one symbol or
+one indexed file; everything else is reported in the plan and left out, so a note whose
+mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
+file's front matter that name indexed files link every entry of that file; globs are not
+expanded (one rule would link to hundreds of files).
+
+De-duplication: a note's `origin` is "<path relative to the root>#<12 hex of sha1 of the text
+with whitespace collapsed>". Entries whose origin is on any note, in any state (deleted ones
+included: deleting an imported note is a decision to keep), are skipped, so running the import
+again imports only new or edited entries. An edited entry is a new note; the old one stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.core.errors import NotFound, TetherError
+from tether.core.model import NOTE_MAX_CHARS, Note
+
+BEGIN_MARKER = "<!-- tether:begin -->"
+END_MARKER = "<!-- tether:end -->"
+ALREADY_IMPORTED = "already imported"
+LEAD_IN_MAX = 200  # longer colon-ended paragraphs stay notes of their own
+
+# -- entries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    text: str
+    headings: tuple[str, ...]  # the section it is in, outermost first
+    line: int  # 1-based line of the file where it starts
+    kind: str  # bullet | numbered | paragraph | quote | table | code
+
+
+_BEGIN = re.compile(r"^<!--\s*tether:begin\b.*-->$")
+_END = re.compile(r"^<!--\s*tether:end\b.*-->$")
+_FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)(?P<rest>.*)$")
+_HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def normalise_newlines(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _expand(line: str) -> str:
+    """Leading tabs as 4 columns, so indentation compares as spaces."""
+    body = line.lstrip(" \t")
+    return line[: len(line) - len(body)].expandtabs(4) + body
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(line: str, n: int) -> str:
+    return line[min(n, _indent(line)):]
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Index of the first body line: after a closed `---` block on line 1 that reads like
+    YAML (`key: ...`), else 0."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for j in range(1, len(lines)):
+        if lines[j].strip() in ("---", "..."):
+            body = [l for l in lines[1:j] if l.strip() and not l.lstrip().startswith("#")]
+            return j + 1 if body and re.match(r"^[\w-]+\s*:", body[0]) else 0
+    return 0
+
+
+def front_matter_paths(text: str) -> list[str]:
+    """The `paths:` (or `globs:`) values of a YAML front matter block, as written."""
+    lines = normalise_newlines(text).split("\n")
+    end = _front_matter_end(lines)
+    out: list[str] = []
+    i = 1
+    while i < end - 1:
+        m = re.match(r"^(paths|globs)\s*:\s*(.*)$", lines[i])
+        i += 1
+        if not m:
+            continue
+        value = m.group(2).strip()
+        if value:
+            out += value.strip("[]").split(",")
+            continue
+        while i < end - 1 and (item := re.match(r"^\s*-\s*(.*)$", lines[i])):
+            out.append(item.group(1))
+            i += 1
+    return [v.strip().strip("'\"").strip() for v in out if v.strip().strip("'\"").strip()]
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CODE_SPAN.finditer(line)]
+
+
+def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """Remove HTML comments (not inside `code spans`); True when one is still open at the end."""
+    out, pos = [], 0
+    while True:
+        if in_comment:
+            end = line.find("-->", pos)
+            if end < 0:
+                return "".join(out), True
+            pos, in_comment = end + 3, False
+            continue
+        spans = _code_spans(line)
+        start = pos
+        while True:
+            start = line.find("<!--", start)
+            if start < 0 or not any(a <= start < b for a, b in spans):
+                break
+            start += 4
+        if start < 0:
+            out.append(line[pos:])
+            return "".join(out), False
+        out.append(line[pos:start])
+        pos, in_comment = start + 4, True
+
+
+class _Block:
+    """An entry being built: parts are (kind, text) with kind start | prose | raw | blank."""
+
+    def __init__(self, kind: str, line: int, headings: tuple, marker_indent: int = 0, content_indent: int = 0):
+        self.kind = kind
+        self.line = line
+        self.headings = headings
+        self.parts: list[tuple[str, str]] = []
+        self.marker_indent = marker_indent
+        self.ci = content_indent
+        self.blank = False  # a blank line was seen since the last content line
+        self.lead: str | None = None  # the lead-in paragraph prefixed to this item
+        self.is_lead = False  # this paragraph is a lead-in: not an entry itself
+
+    def add(self, kind: str, text: str) -> None:
+        self.parts.append((kind, text))
+
+    def text(self) -> str:
+        out: list[str] = []
+        joinable = hard = pending_blank = False
+        for kind, text in self.parts:
+            if kind == "blank":
+                pending_blank, joinable = bool(out), False
+                continue
+            if pending_blank:
+                out.append("")
+                pending_blank = False
+            if kind == "prose" and joinable and not hard:
+                out[-1] += " " + text.strip()  # a soft line break: wrapped text
+            else:
+                out.append(text.strip() if kind == "prose" else text.rstrip())
+            hard = kind != "raw" and (text.endswith("  ") or text.endswith("\\"))
+            if hard:
+                out[-1] = out[-1].rstrip(" \\")  # a hard line break: the next line stays a line
+            joinable = kind != "raw"
+        body = "\n".join(out).strip()
+        return f"{self.lead} {body}" if self.lead and body else body
+
+
+class _Parser:
+    def __init__(self, source: str):
+        self.source = source
+        self.headings: list[tuple[int, str]] = []
+        self.h1 = 0
+        self.blocks: list[_Block] = []
+        self.cur: _Block | None = None  # the open block
+        self.prev: _Block | None = None  # the last block of the current section
+        self.fence: tuple[str, int, _Block] | None = None  # (fence, dedent, block)
+        self.managed: int | None = None  # line of an open tether:begin
+        self.comment = False
+
+    # -- helpers --
+
+    def _ctx(self) -> tuple:
+        return tuple(self.headings)
+
+    def _close(self) -> None:
+        if self.cur is not None:
+            self.prev = self.cur
+            self.cur = None
+
+    def _boundary(self) -> None:
+        """A heading, a break, the managed block: nothing before attaches to what follows."""
+        self._close()
+        self.prev = None
+
+    def _new(self, kind: str, line: int, **kw) -> _Block:
+        self._close()
+        b = _Block(kind, line, self._ctx(), **kw)
+        self.blocks.append(b)
+        self.cur = b
+        return b
+
+    def _last(self) -> _Block | None:
+        return self.cur or self.prev
+
+    def _lead_in(self) -> str | None:
+        """The paragraph just before, when it introduces what follows (short, ends with ':')."""
+        last = self._last()
+        if last is None or last.kind != "paragraph" or last.is_lead:
+            return None
+        text = last.text()
+        if text.endswith(":") and len(text) <= LEAD_IN_MAX:
+            last.is_lead = True
+            return text
+        return None
+
+    # -- the line loop --
+
+    def feed(self, n: int, raw: str) -> None:
+        line = _expand(raw)
+        if self.fence is not None:
+            self._fence_line(line)
+            return
+        stripped = line.strip()
+        if self.managed is not None:
+            if _END.match(stripped):
+                self.managed = None
+            elif _BEGIN.match(stripped):
+                raise TetherError(f"{self.source}:{n}: a second '{BEGIN_MARKER}' before the '{END_MARKER}' "
+                                  f"of line {self.managed}")
+            return
+        if not self.comment:
+            if _BEGIN.match(stripped):
+                self._boundary()
+                self.managed = n
+                return
+            if _END.match(stripped):
+                raise TetherError(f"{self.source}:{n}: '{END_MARKER}' without a '{BEGIN_MARKER}' before it")
+        if self.comment or "<!--" in line:
+            line, self.comment = _strip_comments(line, self.comment)
+            if not line.strip():
+                return  # a comment-only line is nothing, not even a blank line
+            stripped = line.strip()
+        self._content(n, line, stripped)
+
+    def _fence_line(self, line: str) -> None:
+        fence, dedent, block = self.fence
+        s = line.strip()
+        closing = bool(s) and s[0] == fence[0] and not s.strip(fence[0]) and len(s) >= len(fence)
+        block.add("raw", _dedent(line, dedent))
+        if closing:
+            self.fence = None
+            if block.kind in ("bullet", "numbered"):
+                self.cur, block.blank = block, True  # indented lines may still continue the item
+            else:
+                self.cur = None
+                self.prev = block
+
+    def _content(self, n: int, line: str, s: str) -> None:
+        indent = _indent(line)
+        cur = self.cur
+        item = cur is not None and cur.kind in ("bullet", "numbered")
+
+        if not s:  # blank
+            if cur is not None:
+                cur.blank = True
+                if not item:
+                    self._close()
+            return
+
+        if m := _FENCE.match(line):
+            if m["fence"][0] == "`" and "`" in m["info"]:
+                pass  # not a fence: inline code at the start of a line
+            else:
+                target = self._last()
+                if target is None:
+                    target = self._new("code", n)
+                dedent = min(indent, target.ci)
+                if target is not cur or (cur.blank and item):
+                    if target.parts:
+                        target.add("blank", "")
+                target.add("raw", _dedent(line, dedent))
+                self.cur = target
+                self.fence = (m["fence"], dedent, target)
+                return
+
+        # setext heading: a paragraph underlined with === or ---
+        if cur is not None and cur.kind == "paragraph" and not cur.blank and _SETEXT.match(line):
+            self.blocks.remove(cur)
+            self.cur = None
+            self._heading(1 if s[0] == "=" else 2, cur.text())
+            return
+
+        if (h := _HEADING.match(line)) and not (item and indent >= max(cur.ci, 1)):
+            self._heading(len(h["level"]), h["text"] or "")
+            return
+
+        if _BREAK.match(line) and not (item and indent >= max(cur.ci, 1)):
+            self._boundary()
+            return
+
+        if m := _ITEM.match(line):
+            if item and indent > cur.marker_indent:  # a sub-item: part of the top-level item
+                cur.add("start", _dedent(line, min(indent, cur.ci)))
+                cur.blank = False
+                return
+            last = self._last()
+            same_list = last is not None and last.kind in ("bullet", "numbered")
+            lead = self._lead_in() if not same_list else last.lead
+            marker, rest = m["marker"], m["rest"]
+            width = len(m["space"])
+            ci = indent + len(marker) + (width if 1 <= width <= 4 else 1)
+            b = self._new("numbered" if marker[0].isdigit() else "bullet", n, marker_indent=indent,
+                          content_indent=ci)
+            b.lead = lead
+            b.add("start", rest)
+            return
+
+        if item:
+            if not cur.blank:
+                cur.add("prose", line)  # a continuation line, lazy or indented
+                return
+            if indent >= 2:  # a further paragraph of the item
+                cur.add("blank", "")
+                cur.add("prose", _dedent(line, cur.ci))
+                cur.blank = False
+                return
+            self._close()
+            cur = None
+
+        if s.startswith("|"):
+            if cur is not None and cur.kind == "table":
+                cur.add("raw", s)
+                return
+            lead = self._lead_in()
+            b = self._new("table", n)
+            if lead:
+                b.add("start", lead)
+            b.add("raw", s)
+            return
+        if cur is not None and cur.kind == "table":
+            if "|" in s:
+                cur.add("raw", s)
+                return
+            self._close()
+            cur = None
+        if (cur is not None and cur.kind == "paragraph" and len(cur.parts) == 1 and "|" in cur.parts[0][1]
+                and "|" in s and _TABLE_DELIMITER.match(s)):  # a table without outer pipes
+            cur.kind = "table"
+            cur.parts = [("raw", cur.parts[0][1].strip()), ("raw", s)]
+            return
+
+        if s.startswith(">"):
+            body = s[1:]
+            body = body[1:] if body.startswith(" ") else body
+            if cur is not None and cur.kind == "quote":
+                cur.add("prose" if body.strip() else "blank", body)
+            else:
+                self._new("quote", n).add("start", body)
+            return
+
+        if cur is not None and cur.kind in ("paragraph", "quote") and not cur.blank:
+            cur.add("prose", line)
+            return
+        if cur is None and indent >= 4 and (target := self.prev) is not None and target.kind != "table":
+            if target.parts and target.parts[-1][0] != "raw":
+                target.add("blank", "")
+            target.add("raw", line)  # an indented code block: kept as written with what it follows
+            return
+        self._new("paragraph", n).add("start", line.lstrip())
+
+    def _heading(self, level: int, text: str) -> None:
+        self._boundary()
+        if level == 1:
+            self.h1 += 1
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        self.headings.append((level, _plain(text)))
+
+    def finish(self) -> list[Entry]:
+        if self.managed is not None:
+            raise TetherError(f"{self.source}:{self.managed}: '{BEGIN_MARKER}' has no matching '{END_MARKER}'")
+        entries = []
+        for b in self.blocks:
+            if b.is_lead:
+                continue
+            text = b.text()
+            if not text:
+                continue
+            heads = tuple(t for lvl, t in b.headings if not (lvl == 1 and self.h1 == 1) and t)
+            entries.append(Entry(text, heads, b.line, b.kind))
+        return entries
+
+
+def _plain(text: str) -> str:
+    """Heading text without markdown decoration."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*`]+|~~", "", text)
+    return " ".join(text.split())
+
+
+def split_entries(text: str, source: str = "<text>") -> list[Entry]:
+    """The entries of a markdown document, in order. `source` names it in error messages."""
+    lines = normalise_newlines(text).split("\n")
+    parser = _Parser(source)
+    for i in range(_front_matter_end(lines), len(lines)):
+        parser.feed(i + 1, lines[i])
+    return parser.finish()
+
+
+# -- mentions ------------------------------------------------------------------------------
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.I)
+_TOKEN = re.compile(r"[\w./:-]+")
+_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)+")
+_WORDS = frozenset({"true", "false", "none", "null", "nil", "self", "this", "cls", "undefined"})
+
+
+def _fence_free(text: str) -> str:
+    """`text` without its fenced code blocks."""
+    out, fence = [], None
+    for line in text.split("\n"):
+        m = _FENCE.match(_expand(line))
+        if fence:
+            s = line.strip()
+            if s and s[0] == fence[0] and len(s) >= len(fence) and not s.strip(fence[0]):
+                fence = None
+            continue
+        if m and not (m["fence"][0] == "`" and "`" in m["info"]):
+            fence = m["fence"]
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _clean(token: str) -> str:
+    token = re.sub(r":\d+(?::\d+)?$", "", token.strip())  # path:line[:col]
+    token = re.sub(r"^(?:\.\.?/)+", "", token)
+    return token.lstrip(",;:-").rstrip(".,;:-")
+
+
+def _code_token(content: str) -> str | None:
+    """The name a `code span` without spaces names, if it looks like one."""
+    c = content.strip().lstrip("@")
+    c = re.sub(r"\(.*\)$", "", c)  # a call: `refresh()`, `charge(amount)`
+    c = _clean(c)
+    if not c or c.lower() in _WORDS or "://" in c or not re.fullmatch(r"[\w./:-]+", c):
+        return None
+    if not re.search(r"[^\W\d_]", c):
+        return None  # no letter: a number, a version
+    if "-" in c and "/" not in c and "." not in c:
+        return None  # a flag or a word, not a name
+    return c
+
+
+def _free_tokens(text: str) -> list[str]:
+    """Paths and dotted names in prose (outside code spans)."""
+    out = []
+    for m in _TOKEN.finditer(_URL.sub(" ", text)):
+        t = _clean(m.group(0)).rstrip("/")
+        if "/" in t and "::" not in t and re.search(r"[^\W\d_]", t):
+            out.append(t.lstrip("/"))
+        elif _DOTTED.fullmatch(t) and all(len(p) >= 2 for p in t.split(".")):
+            out.append(t)  # `e.g`, `i.e` are not names
+    return out
+
+
+def mentions(text: str) -> list[str]:
+    """What an entry names, in order, once each: code spans that look like identifiers,
+    dotted names or paths (`UserService.refresh`, `refresh()`, `users.py`, `api/x.py::f`), and
+    outside code spans dotted names (api.users.UserService) and paths (src/app/users.py).
+    Fenced code blocks and URLs are not read."""
+    prose = _fence_free(text)
+    found: list[str] = []
+    for m in _CODE_SPAN.finditer(prose):
+        content = m.group(2).strip()
+        if not content:
+            continue
+        if any(ch.isspace() for ch in content):
+            found += _free_tokens(content)
+        elif tok := _code_token(content):
+            found.append(tok)
+    found += _free_tokens(_CODE_SPAN.sub(" ", prose))
+    return list(dict.fromkeys(found))
+
+
+# -- type and tags -------------------------------------------------------------------------
+
+_TYPE_RULES = (
+    ("todo", re.compile(r"\bTODO\b|\bFIXME\b|^\s*\[ \]|^(?i:\s*todo\s*:)")),
+    ("bug", re.compile(r"\bbugs?\b|\bbroken\b|\bregression\b|\bcrash(es)?\b", re.I)),
+    ("gotcha", re.compile(r"\bnever\b|\bdon['’]?t\b|\bdo not\b|\bcareful\b|\bbeware\b|\bmust not\b|\bavoid\b"
+                          r"|\bwatch out\b|\bgotcha\b|\bpitfall\b|\bwarning\b|\bcaution\b|\bdoesn['’]t\b"
+                          r"|\bwon['’]t\b|\bcan['’]?t\b|\bcannot\b", re.I)),
+    ("decision", re.compile(r"\bdecided\b|\bdecision\b|\bbecause\b|\bwe chose\b|\brationale\b|\binstead of\b", re.I)),
+    ("convention", re.compile(r"\bwe use\b|\balways\b|\bprefer\b|\bconvention\b|\bmust\b|\bshould\b"
+                              r"|^\s*(use|keep|put|name|write|follow|run|add|prefix|make sure|ensure)\b", re.I)),
+)
+
+
+def guess_type(text: str) -> str:
+    """A note type from wording; the first rule that matches wins, else insight."""
+    for kind, rule in _TYPE_RULES:
+        if rule.search(text):
+            return kind
+    return "insight"
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _plain(text)).casefold()
+    return re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-")
+
+
+def text_origin(rel: str, text: str) -> str:
+    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+    return f"{rel}#{digest[:12]}"
+
+
+# -- the plan ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PlannedNote:
+    source: str  # the markdown file, relative to the root
+    line: int
+    text: str
+    type: str
+    tags: list[str]
+    origin: str
+    symbols: list[str] = field(default_factory=list)  # symbol ids to link
+    files: list[str] = field(default_factory=list)  # file paths to link
+    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (mention, why not linked)
+    skip: str | None = None  # why it will not be imported; None: it will
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.symbols or self.files)
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    sources: list[str]  # the files read, relative to the root
+    entries: list[PlannedNote]
+
+    @property
+    def new(self) -> list[PlannedNote]:
+        return [p for p in self.entries if p.skip is None]
+
+    @property
+    def skipped(self) -> list[PlannedNote]:
+        return [p for p in self.entries if p.skip is not None]
+
+
+def default_sources(root: Path) -> list[Path]:
+    found = [p for p in (root / "CLAUDE.md", root / ".claude" / "CLAUDE.md") if p.is_file()]
+    rules = root / ".claude" / "rules"
+    if rules.is_dir():
+        found += sorted(p for p in rules.rglob("*.md") if p.is_file())
+    return found
+
+
+def _sources(root: Path, paths) -> list[tuple[Path, str]]:
+    if not paths:
+        files = default_sources(root)
+        if not files:
+            raise TetherError(f"no CLAUDE.md or .claude/rules/*.md found in {root}")
+    else:
+        files = []
+        for given in paths:
+            p = Path(given)
+            p = Path(os.path.abspath(p if p.is_absolute() else root / p))
+            if p.is_dir():
+                inside = sorted(f for f in p.rglob("*.md") if f.is_file())
+                if not inside:
+                    raise TetherError(f"{given}: no .md files in this directory")
+                files += inside
+            elif p.is_file():
+                files.append(p)
+            else:
+                raise TetherError(f"{given}: no such file")
+    out: dict[str, Path] = {}
+    for f in files:
+        try:
+            rel = Path(os.path.abspath(f)).relative_to(root).as_posix()
+        except ValueError:
+            raise TetherError(f"{f}: outside the repository ({root})") from None
+        out.setdefault(rel, f)
+    return [(f, rel) for rel, f in out.items()]
+
+
+def _read(path: Path, rel: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise TetherError(f"{rel}: cannot read ({e.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise TetherError(f"{rel}: not UTF-8 (invalid byte at offset {e.start}); nothing was imported") from None
+
+
+def _is_glob(p: str) -> bool:
+    return any(c in p for c in "*?[{")
+
+
+def _stem(p: str) -> str:
+    base = p.rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
+
+
+class _Resolver:
+    """Mentions to link targets, with the indexed files at hand and a cache."""
+
+    def __init__(self, project, files: set[str]):
+        self.project = project
+        self.files = files
+        self.exts = {p.rsplit(".", 1)[-1].lower() for p in files if "." in p.rsplit("/", 1)[-1]}
+        self.cache: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, m: str) -> tuple[str, str]:
+        """("symbol", id) | ("file", path) | ("", why not)."""
+        if m not in self.cache:
+            self.cache[m] = self._resolve(m)
+        return self.cache[m]
+
+    def _match_files(self, m: str) -> list[str]:
+        if m in self.files:
+            return [m]
+        return sorted(p for p in self.files if p.endswith("/" + m))
+
+    def _symbol(self, name: str) -> tuple[str, str]:
+        try:
+            return "symbol", self.project.resolve(name).id
+        except NotFound as e:
+            return "", str(e)
+
+    def _resolve(self, m: str) -> tuple[str, str]:
+        base = m.rsplit("/", 1)[-1]
+        file_like = "::" not in m and ("/" in m or ("." in base and base.rsplit(".", 1)[-1].lower() in self.exts))
+        if file_like:
+            hits = self._match_files(m)
+            if len(hits) == 1:
+                return "file", hits[0]
+            if hits:
+                return "", f"ambiguous file '{m}': {', '.join(hits[:5])}"
+            if "/" in m:
+                return "", f"not an indexed file: '{m}'"
+        kind, found = self._symbol(m)
+        if kind:
+            return kind, found
+        targets = set()
+        for alt in self._alternatives(m):
+            if alt[0] == "file":
+                targets.add(alt)
+                continue
+            k, t = self._symbol(alt[1])
+            if k:
+                targets.add((k, t))
+        if len(targets) == 1:
+            return targets.pop()
+        return "", found
+
+    def _alternatives(self, m: str) -> list[tuple[str, str]]:
+        """Other spellings: Foo::bar as Foo.bar; a dotted module path (api.users.UserService)
+        as a file (api/users.py) or a symbol in it."""
+        out: list[tuple[str, str]] = []
+        if "::" in m and "/" not in m:
+            out.append(("symbol", m.replace("::", ".")))
+        if not _DOTTED.fullmatch(m):
+            return out
+        parts = m.split(".")
+        by_module: dict[str, list[str]] = {}
+        for p in self.files:
+            stem = p.rsplit(".", 1)[0] if "." in p.rsplit("/", 1)[-1] else p
+            by_module.setdefault(stem[: -len("/__init__")] if stem.endswith("/__init__") else stem, []).append(p)
+        for k in range(len(parts), 0, -1):
+            module, rest = "/".join(parts[:k]), ".".join(parts[k:])
+            hits = [f for stem, fs in by_module.items() if stem == module or stem.endswith("/" + module) for f in fs]
+            for f in hits:
+                out.append(("symbol", f"{f}::{rest}") if rest else ("file", f))
+        return out
+
+
+def plan_import(project, paths=None) -> ImportPlan:
+    """What importing `paths` (default: CLAUDE.md, .claude/CLAUDE.md, .claude/rules/**/*.md)
+    would do. Relative paths are relative to the repository root. Every file is read and
+    parsed before anything else, so a bad file stops the import before it starts."""
+    docs = []
+    for path, rel in _sources(project.root, paths):
+        text = _read(path, rel)
+        try:
+            entries = split_entries(text, rel)
+        except TetherError as e:
+            raise TetherError(f"{e}; nothing was imported", e.exit_code) from None
+        docs.append((rel, entries, front_matter_paths(text)))
+
+    project._ensure_indexed()
+    with project.store.read() as con:
+        files = set(project.store.file_hashes(con, list(project.store.file_states(con))))
+        origins = project.store.note_origins(con)
+    resolve = _Resolver(project, files)
+
+    plan = ImportPlan([rel for rel, _, _ in docs], [])
+    seen: dict[str, str] = {}
+    for rel, entries, globs in docs:
+        rule_files = [g for g in (_clean(x) for x in globs) if not _is_glob(g) and g in files and g != rel]
+        rules_tag = slugify(_stem(rel)) if rel.startswith(".claude/rules/") else None
+        for e in entries:
+            tags = [t for t in (slugify(e.headings[-1]) if e.headings else None, rules_tag) if t]
+            p = PlannedNote(rel, e.line, e.text, guess_type(e.text), sorted(set(tags)), text_origin(rel, e.text))
+            plan.entries.append(p)
+            if len(e.text) > NOTE_MAX_CHARS:
+                p.skip = f"{len(e.text)} characters; the limit is {NOTE_MAX_CHARS} (split it in the file)"
+                continue
+            if p.origin in origins:
+                p.skip = ALREADY_IMPORTED
+                continue
+            if p.origin in seen:
+                p.skip = f"same text as {seen[p.origin]}"
+                continue
+            seen[p.origin] = f"{rel}:{e.line}"
+            p.files = list(rule_files)
+            for m in mentions(e.text):
+                kind, target = resolve(m)
+                if kind == "symbol" and target not in p.symbols:
+                    p.symbols.append(target)
+                elif kind == "file" and target not in p.files and target != rel:
+                    p.files.append(target)
+                elif not kind:
+                    p.unresolved.append((m, target))
+    return plan
+
+
+def apply_import(project, plan: ImportPlan) -> list[Note]:
+    """Add the plan's new notes in one batch (one undo reverts the import). An entry whose
+    origin appeared since the plan was made is skipped and marked so in the plan."""
+    from tether.core.notes import check_text, check_type, new_note_id, now
+
+    todo = plan.new
+    if not todo:
+        return []
+    prepared = []
+    with project.store.read() as con:
+        for p in todo:
+            links = []
+            for sid in p.symbols:
+                sym = project.store.symbol(con, sid)
+                if sym is not None:
+                    links.append(project._anchor_symbol(con, sym))
+            for path in p.files:
+                if project.store.file_row(con, path) is not None:
+                    links.append(project._anchor_file(con, path))
+            prepared.append((p, check_text(p.text), check_type(p.type), links))
+    head = project._head()
+    stamp = now()
+    created = []
+    with project.store.write() as con:
+        existing = project.store.note_origins(con)
+        batch = project.store.next_batch(con)
+        for p, text, kind, links in prepared:
+            if p.origin in existing:
+                p.skip = ALREADY_IMPORTED
+                continue
+            note = Note(new_note_id(), text, kind, sorted(set(p.tags)), "user", None, stamp, stamp, head,
+                        "active", False, links, p.origin)
+            project._record(con, batch, "user", "add", None, note)
+            existing.add(p.origin)
+            created.append(note)
+    return created

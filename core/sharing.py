@@ -1,0 +1,634 @@
+"""Notes shared through git: one text file per note under `.tether/notes/`.
+
+`export_notes` writes every shared note (not private; active or archived) to
+`.tether/notes/<id>.md`; `import_notes` merges those files back into the database by id.
+One file per note means two people adding notes on two branches never touch the same
+file, so git merges them without a conflict.
+
+The file: TOML front matter between `+++` lines, the note text verbatim, then (when the
+note has links) a `+++ links` line and the links as TOML:
+
+    +++
+    id = "3k9x2m7q1a"
+    type = "gotcha"
+    state = "active"
+    tags = ["cache"]
+    source = "agent"
+    created = "2024-05-01T10:00:00Z"
+    updated = "2024-05-02T11:00:00Z"
+    commit = "9f2c..."
+    +++
+    Cache.get returns stale entries after reload(); call invalidate() first.
+
+    +++ links
+    [[links]]
+    target = "src/cache.py::Cache.get"
+    kind = "symbol"
+    ...
+    anchor_text = '''
+    def get(self, key):
+        return self._data.get(key)'''
+
+    [links.deps]
+    "src/cache.py::Cache._load" = "..."
+
+Rendering is canonical (fixed key order, None omitted, deps sorted), so exporting twice
+gives identical bytes and `parse(render(n)) == n` exactly, whatever the texts contain:
+a string is written verbatim as a TOML literal block when it can be, else as an escaped
+TOML string, and never produces a line that reads as a delimiter.
+
+Merging uses the last synced version of each file as the base (kept in the database, in
+`meta`, so a new database starts from scratch): a side that did not change since the base
+yields to the other; when both changed, the newer `updated` wins; equal `updated` with
+different content is a conflict: the local note stays, the file is left as it came, and
+export does not overwrite it until the note is edited here (`import --theirs` takes the
+file's version, `export --force` writes the local one). Private notes are local: import
+never touches them, and making a shared note private removes its file on the next export.
+
+A file git removed (a teammate deleted the note, or a branch without it is checked out)
+does not delete the local note; the note is kept and not written back until it changes
+here, so switching branches never deletes or resurrects notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.core.model import NOTE_TYPES, Anchor, Link, Note
+
+NOTES_DIR = "notes"
+SUFFIX = ".md"
+ACTOR, OP = "git", "import"
+ALL_STATES = ("active", "archived", "deleted")
+SHARED_STATES = ("active", "archived")
+_GITATTRIBUTES = "# tether notes: exact bytes on every platform (no line-ending conversion)\n*.md -text\n"
+
+_OPEN, _CLOSE, _LINKS = "+++\n", "\n+++\n", "\n+++ links\n"
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit")
+_LINK_KEYS = ("target", "kind", "moved_from", "commit", "code_hash", "sig_hash", "blind_hash", "anchor_text", "deps")
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ExportResult:
+    written: list[str] = field(default_factory=list)  # note ids
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    held: list[tuple[str, str, str]] = field(default_factory=list)  # (id, path, reason): file left as it is
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (id, path): git removed it; not written back
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): could not write or remove
+
+
+@dataclass(slots=True)
+class ImportResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # includes notes where the local version is newer
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (id, path, reason)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (id, path): file removed; kept locally
+    batch: int | None = None  # the history batch (undo reverts it), when anything changed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass(slots=True)
+class SyncResult:
+    imported: ImportResult | None = None  # None: no file changed since the last sync
+    exported: ExportResult | None = None  # None: nothing changed locally, or auto_export is off
+
+
+# -- the file format ----------------------------------------------------------------------
+
+
+class FormatError(ValueError):
+    pass
+
+
+def render(note: Note) -> str:
+    """The canonical text of a note's file (private is never written)."""
+    front = [f"id = {_q(note.id)}", f"type = {_q(note.type)}", f"state = {_q(note.state)}",
+             f"tags = [{', '.join(_q(t) for t in note.tags)}]", f"source = {_q(note.source)}"]
+    for key, value in (("session", note.session), ("origin", note.origin), ("created", note.created_at),
+                       ("updated", note.updated_at), ("commit", note.commit)):
+        if value is not None:
+            front.append(f"{key} = {_q(value)}")
+    out = _OPEN + "\n".join(front) + _CLOSE + note.text + "\n"
+    if note.links or _LINKS in note.text + "\n":
+        out += _LINKS + "\n".join(_render_link(l) for l in note.links)
+    return out
+
+
+def _render_link(link: Link) -> str:
+    a = link.anchor
+    lines = ["[[links]]", f"target = {_q(link.target)}", f"kind = {_q(link.kind)}"]
+    for key, value in (("moved_from", link.moved_from), ("commit", a.commit), ("code_hash", a.code_hash),
+                       ("sig_hash", a.sig_hash), ("blind_hash", a.blind_hash)):
+        if value is not None:
+            lines.append(f"{key} = {_q(value)}")
+    if a.text:
+        lines.append(f"anchor_text = {_block(a.text)}")
+    if a.deps:
+        lines += ["", "[links.deps]"] + [f"{_q(k)} = {_q(v)}" for k, v in sorted(a.deps.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _escape(ch: str) -> str:
+    if ch == "\\":
+        return "\\\\"
+    if ch == '"':
+        return '\\"'
+    if ch in "\n\t\r":
+        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch]
+    if ord(ch) < 0x20 or ord(ch) == 0x7F:
+        return f"\\u{ord(ch):04X}"
+    return ch
+
+
+def _q(s: str) -> str:
+    """A one-line TOML basic string."""
+    return '"' + "".join(_escape(c) for c in s) + '"'
+
+
+def _block(s: str) -> str:
+    """A TOML string for a text that may span lines: verbatim ('''...''') when possible."""
+    if "\n" not in s:
+        return _q(s)
+    bad = any((ord(c) < 0x20 and c not in "\t\n") or ord(c) == 0x7F for c in s)
+    lines = s.split("\n")
+    if not bad and "'''" not in s and not s.endswith("'") and not any(l.startswith("+++") for l in lines):
+        return "'''\n" + s + "'''"
+    out = []
+    for line in lines:
+        esc = "".join(c if c in "\t" else _escape(c) for c in line)
+        out.append("\\u002B" + esc[1:] if line.startswith("+++") else esc)
+    return '"""\n' + "\n".join(out) + '"""'
+
+
+def parse(data: bytes | str, expect_id: str | None = None) -> Note:
+    """A note from its file; FormatError says what is wrong (one line)."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FormatError(f"not UTF-8 (byte {e.start})") from None
+    try:
+        return _parse(data, expect_id)
+    except FormatError:
+        lines = data.split("\n")
+        if any(l.startswith("<<<<<<< ") for l in lines) and any(l.startswith(">>>>>>> ") for l in lines):
+            raise FormatError("git merge conflict markers: finish the merge (keep one version of the file) "
+                              "first") from None
+        raise
+
+
+def _parse(data: str, expect_id: str | None) -> Note:
+    if data.startswith("+++\r\n"):  # checked out with CRLF line endings
+        data = data.replace("\r\n", "\n")
+    if not data.startswith(_OPEN):
+        raise FormatError("does not start with a '+++' line")
+    end = data.find(_CLOSE, len(_OPEN) - 1)
+    if end < 0:
+        raise FormatError("no '+++' line closing the front matter")
+    front, rest = data[len(_OPEN):end + 1], data[end + len(_CLOSE):]
+    cut = rest.rfind(_LINKS)
+    body, links_text = (rest[:cut], rest[cut + len(_LINKS):]) if cut >= 0 else (rest, "")
+    text = body[:-1] if body.endswith("\n") else body
+    meta = _toml(front, "front matter")
+    links = _toml(links_text, "links")
+
+    _only(meta, _NOTE_KEYS, "front matter")
+    _only(links, ("links",), "links")
+    note_id = _str(meta, "id")
+    if expect_id is not None and note_id != expect_id:
+        raise FormatError(f"id '{note_id}' does not match the file name ({expect_id}{SUFFIX})")
+    kind = _str(meta, "type")
+    if kind not in NOTE_TYPES:
+        raise FormatError(f"unknown type '{kind}' (one of: {', '.join(NOTE_TYPES)})")
+    state = _str(meta, "state")
+    if state not in ALL_STATES:
+        raise FormatError(f"unknown state '{state}' (one of: {', '.join(ALL_STATES)})")
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise FormatError("tags must be a list of strings")
+    created, updated = _stamp(meta, "created"), _stamp(meta, "updated")
+    if not text.strip():
+        raise FormatError("the note text is empty")
+    raw_links = links.get("links", [])
+    if not isinstance(raw_links, list):
+        raise FormatError("links must be [[links]] tables")
+    return Note(note_id, text, kind, list(tags), _str(meta, "source"), _str(meta, "session", None), created,
+                updated, _str(meta, "commit", None), state, False,
+                [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None))
+
+
+def _parse_link(d, i: int) -> Link:
+    where = f"link {i}"
+    if not isinstance(d, dict):
+        raise FormatError(f"{where}: not a table")
+    _only(d, _LINK_KEYS, where)
+    kind = _str(d, "kind", where=where)
+    if kind not in ("symbol", "file"):
+        raise FormatError(f"{where}: kind must be 'symbol' or 'file', not '{kind}'")
+    deps = d.get("deps", {})
+    if not isinstance(deps, dict) or not all(isinstance(v, str) for v in deps.values()):
+        raise FormatError(f"{where}: deps must map ids to hashes (strings)")
+    anchor = Anchor(_str(d, "code_hash", None, where), _str(d, "sig_hash", None, where),
+                    _str(d, "blind_hash", None, where), _str(d, "anchor_text", "", where),
+                    _str(d, "commit", None, where), dict(deps))
+    return Link(_str(d, "target", where=where), kind, anchor, _str(d, "moved_from", None, where))
+
+
+def _toml(text: str, where: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise FormatError(f"{where}: invalid TOML: {e}") from None
+
+
+def _only(d: dict, keys: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(d) - set(keys))
+    if extra:
+        raise FormatError(f"{where}: unknown key '{extra[0]}' (known: {', '.join(keys)})")
+
+
+_REQUIRED = object()
+
+
+def _str(d: dict, key: str, default=_REQUIRED, where: str = "front matter"):
+    if key not in d:
+        if default is _REQUIRED:
+            raise FormatError(f"{where}: '{key}' is missing")
+        return default
+    value = d[key]
+    if not isinstance(value, str):
+        raise FormatError(f"{where}: '{key}' must be a quoted string")
+    return value
+
+
+def _stamp(d: dict, key: str) -> str:
+    value = _str(d, key)
+    if not _STAMP.fullmatch(value):
+        raise FormatError(f"front matter: '{key}' must look like 2024-05-01T10:00:00Z, not '{value}'")
+    return value
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- sync state: the base of the three-way merge ---------------------------------------------
+
+
+@dataclass(slots=True)
+class _Rec:
+    """A file as last written or read: its content hash, stat, and whether it is a held conflict."""
+
+    sha: str
+    size: int
+    mtime_ns: int
+    conflict: bool = False
+
+
+@dataclass(slots=True)
+class _State:
+    seq: int = 0  # history seq at the last export: more history means local changes to export
+    files: dict[str, _Rec] = field(default_factory=dict)
+
+    def dump(self) -> str:
+        return json.dumps({"version": 1, "seq": self.seq,
+                           "files": {k: dataclasses.astuple(v) for k, v in sorted(self.files.items())}},
+                          separators=(",", ":"))
+
+    @classmethod
+    def load(cls, raw: str | None) -> _State:
+        if not raw:
+            return cls()
+        try:
+            d = json.loads(raw)
+            return cls(int(d["seq"]), {k: _Rec(*v) for k, v in d["files"].items()})
+        except (ValueError, KeyError, TypeError):
+            return cls()  # unreadable: start again from the files (nothing is lost, only re-compared)
+
+
+# SQL this module needs; to be moved to NoteStore in store.py (see the report):
+#   def sync_state(self, con) -> str | None
+#   def set_sync_state(self, con, value: str) -> None
+#   def history_seq(self, con) -> int
+_SYNC_KEY = "notes_sync"
+
+
+def _load_state(store, con) -> _State:
+    if hasattr(store, "sync_state"):
+        return _State.load(store.sync_state(con))
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [_SYNC_KEY]).fetchone()
+    return _State.load(row[0] if row else None)
+
+
+def _save_state(store, con, state: _State) -> None:
+    if hasattr(store, "set_sync_state"):
+        store.set_sync_state(con, state.dump())
+        return
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_SYNC_KEY, state.dump()])
+
+
+def _history_seq(store, con) -> int:
+    if hasattr(store, "history_seq"):
+        return store.history_seq(con)
+    return con.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+
+
+# -- files --------------------------------------------------------------------------------------
+
+
+def notes_dir(project) -> Path:
+    return project.dir / NOTES_DIR
+
+
+def _rel(project, note_id: str) -> str:
+    return (notes_dir(project) / (note_id + SUFFIX)).relative_to(project.root).as_posix()
+
+
+def _listing(folder: Path) -> dict[str, tuple[Path, int, int]]:
+    """{note id: (path, size, mtime_ns)} of the note files (hidden and temporary files skipped)."""
+    out = {}
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for e in entries:
+        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file(follow_symlinks=False):
+            st = e.stat(follow_symlinks=False)
+            out[e.name[:-len(SUFFIX)]] = (Path(e.path), st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _write_atomic(path: Path, data: bytes) -> os.stat_result:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")  # *.tmp: ignored by .tether/.gitignore
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path.stat()
+
+
+def _shared(note: Note) -> bool:
+    return not note.private and note.state in SHARED_STATES
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+
+def export_notes(project, force: bool = False) -> ExportResult:
+    """Write every shared note to .tether/notes/<id>.md; remove the files of notes deleted,
+    purged or made private here. Only files whose content changed are rewritten.
+
+    A file that changed since the last sync and is not older than the local note (not yet
+    imported, a conflict, unreadable) is left as it is and reported in `held`; `force`
+    writes the local version of every note this database has over it.
+    """
+    folder = notes_dir(project)
+    res = ExportResult()
+    if not project.store.path.exists():
+        return res
+    with project.store.read() as con:
+        state = _load_state(project.store, con)
+        seq = _history_seq(project.store, con)
+        notes = {n.id: n for n in project.store.notes(con, None, ALL_STATES)}
+    listing = _listing(folder)
+    recs: dict[str, _Rec | None] = {}  # what to record; None forgets the file
+
+    def write(nid: str, path: Path, data: bytes) -> None:
+        try:
+            st = _write_atomic(path, data)
+        except OSError as e:
+            res.errors.append((_rel(project, nid), f"cannot write: {e.strerror}"))
+            return
+        res.written.append(nid)
+        recs[nid] = _Rec(_sha(data), st.st_size, st.st_mtime_ns)
+
+    for nid in sorted(n for n in notes if _shared(notes[n])):
+        note, rel = notes[nid], _rel(project, nid)
+        try:
+            data = render(note).encode("utf-8")
+        except UnicodeEncodeError as e:
+            res.errors.append((rel, f"cannot encode the note as UTF-8: {e.reason}"))
+            continue
+        sha, rec = _sha(data), state.files.get(nid)
+        if nid not in listing:
+            if rec is not None and rec.sha == sha and not force:
+                res.missing.append((nid, rel))  # git removed it and it did not change here since
+            else:
+                write(nid, folder / (nid + SUFFIX), data)
+            continue
+        path, size, mtime = listing[nid]
+        if rec is not None and not rec.conflict and rec.sha == sha and (rec.size, rec.mtime_ns) == (size, mtime):
+            res.unchanged.append(nid)
+            continue
+        try:
+            current = path.read_bytes()
+        except OSError as e:
+            res.errors.append((rel, f"cannot read: {e.strerror}"))
+            continue
+        if current == data:
+            res.unchanged.append(nid)
+            recs[nid] = _Rec(sha, size, mtime)
+            continue
+        ok, reason = _may_replace(note, current, rec, force)
+        if ok:
+            write(nid, path, data)
+        else:
+            res.held.append((nid, rel, reason))
+
+    for nid in sorted(set(listing) - {n for n in notes if _shared(notes[n])}):
+        path, rel, note, rec = listing[nid][0], _rel(project, nid), notes.get(nid), state.files.get(nid)
+        if note is None and rec is None:
+            res.held.append((nid, rel, "not imported yet (tether import)"))
+            continue
+        try:
+            current = path.read_bytes()
+        except OSError as e:
+            res.errors.append((rel, f"cannot read: {e.strerror}"))
+            continue
+        ok, reason = _may_replace(note, current, rec, force and note is not None)
+        if not ok:
+            res.held.append((nid, rel, reason))
+            continue
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            res.errors.append((rel, f"cannot remove: {e.strerror}"))
+            continue
+        res.removed.append(nid)
+        recs[nid] = None
+
+    for nid in state.files:  # forget files that are gone for notes no longer shared here
+        if nid not in listing and not (nid in notes and _shared(notes[nid])):
+            recs[nid] = None
+    if res.written and folder.is_dir() and not (folder / ".gitattributes").exists():
+        try:
+            _write_atomic(folder / ".gitattributes", _GITATTRIBUTES.encode())
+        except OSError:
+            pass
+    if recs or seq != state.seq:
+        with project.store.write() as con:
+            state = _load_state(project.store, con)  # what an import may have recorded meanwhile
+            for nid, rec in recs.items():
+                if rec is None:
+                    state.files.pop(nid, None)
+                else:
+                    state.files[nid] = rec
+            state.seq = seq
+            _save_state(project.store, con, state)
+    return res
+
+
+def _may_replace(local: Note | None, current: bytes, rec: _Rec | None, force: bool) -> tuple[bool, str]:
+    """May export overwrite (or remove) a file whose content differs from the local note?"""
+    if force:
+        return True, ""
+    if rec is not None and rec.sha == _sha(current) and not rec.conflict:
+        return True, ""  # the file is as last synced: the local change is the newer one
+    try:
+        theirs = parse(current)
+    except FormatError as e:
+        return False, f"cannot be read ({e}); fix or delete the file, or tether export --force"
+    if local is not None and local.updated_at > theirs.updated_at:
+        return True, ""
+    if rec is not None and rec.conflict:
+        return False, ("conflict: changed here and in the file at the same time; tether import --theirs takes "
+                       "the file's version, editing the note or tether export --force keeps this one")
+    return False, "changed since the last import (tether import)"
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def import_notes(project, theirs: bool = False) -> ImportResult:
+    """Merge every file of .tether/notes/ into the database by id (one undoable batch).
+
+    `theirs`: the files win over every local note that differs (resolves conflicts)."""
+    return _import(project, None, theirs)
+
+
+def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
+    res = ImportResult()
+    folder = notes_dir(project)
+    listing = _listing(folder)
+    if not listing and not project.store.path.exists():
+        return res
+    with project.store.write() as con:
+        state = _load_state(project.store, con)
+        incoming: dict[str, tuple[Note, _Rec, str]] = {}
+        for nid in sorted(listing):
+            if only is not None and nid not in only:
+                continue
+            path, size, mtime = listing[nid]
+            rel, rec = _rel(project, nid), state.files.get(nid)
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                res.errors.append((rel, f"cannot read: {e.strerror}"))
+                continue
+            sha = _sha(data)
+            if rec is not None and rec.sha == sha and not rec.conflict and not theirs:
+                state.files[nid] = _Rec(sha, size, mtime)  # as last synced: nothing new (maybe touched)
+                res.unchanged.append(nid)
+                continue
+            try:
+                incoming[nid] = (parse(data, nid), _Rec(sha, size, mtime), rel)
+            except FormatError as e:
+                res.errors.append((rel, str(e)))
+
+        gone = [nid for nid in state.files if nid not in listing] if only is None else []
+        ids = list(incoming) + gone
+        local = {n.id: n for n in project.store.notes(con, ids, ALL_STATES)} if ids else {}
+        for nid, (note, new_rec, rel) in incoming.items():
+            mine, base = local.get(nid), state.files.get(nid)
+            state.files[nid] = new_rec
+            if mine is None:
+                _apply(project, con, res, None, note)
+                res.added.append(nid)
+                continue
+            if mine.private:  # private is local: the file is removed on the next export
+                res.unchanged.append(nid)
+                continue
+            ours = render(mine)
+            if ours == render(note):
+                res.unchanged.append(nid)
+            elif theirs or note.updated_at > mine.updated_at:
+                _apply(project, con, res, mine, note)
+                res.updated.append(nid)
+            elif note.updated_at < mine.updated_at:
+                res.unchanged.append(nid)  # ours is newer: the next export writes it
+            elif base is not None and not base.conflict and _sha(ours.encode("utf-8")) == base.sha:
+                _apply(project, con, res, mine, note)  # only the file changed since the last sync
+                res.updated.append(nid)
+            else:
+                new_rec.conflict = True
+                res.conflicts.append((nid, rel, f"changed here and in the file with the same time stamp "
+                                                f"({note.updated_at}); kept the local note, the file keeps the "
+                                                "other version (tether import --theirs takes it)"))
+        for nid in gone:
+            mine, base = local.get(nid), state.files[nid]
+            if mine is not None and _shared(mine) and _sha(render(mine).encode("utf-8")) == base.sha:
+                res.missing.append((nid, _rel(project, nid)))  # kept: a branch without it, or deleted there
+            elif mine is None or not _shared(mine):
+                del state.files[nid]
+        _save_state(project.store, con, state)
+    return res
+
+
+def _apply(project, con, res: ImportResult, before: Note | None, after: Note) -> None:
+    if res.batch is None:
+        res.batch = project.store.next_batch(con)
+    project._record(con, res.batch, ACTOR, OP, before, after)
+
+
+# -- automatic sync -------------------------------------------------------------------------------
+
+
+def sync_after_index(project) -> SyncResult:
+    """After `tether index`: import the note files that changed since the last sync (a pull,
+    a checkout), then export when notes changed here and notes.auto_export is on.
+
+    Cheap when nothing changed: one read of the database and a stat of each note file."""
+    out = SyncResult()
+    if not project.store.path.exists():
+        return out
+    with project.store.read() as con:
+        state = _load_state(project.store, con)
+        seq = _history_seq(project.store, con)
+    changed = {nid for nid, (_, size, mtime) in _listing(notes_dir(project)).items()
+               if (rec := state.files.get(nid)) is None or (rec.size, rec.mtime_ns) != (size, mtime)}
+    if changed:
+        out.imported = _import(project, changed, False)
+    if project.config.auto_export and (seq != state.seq or (out.imported is not None and out.imported.changed)):
+        out.exported = export_notes(project)
+    return out
+
+
+def export_if_enabled(project) -> ExportResult | None:
+    """After a note operation: export when notes.auto_export is on (the default)."""
+    if not project.config.auto_export:
+        return None
+    return export_notes(project)
