@@ -60,8 +60,8 @@ class NoteDetail:
 
 
 class Project(NoteOps):
-    def __init__(self, root: Path):
-        self.root = root.resolve()
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
         if not self.root.is_dir():
             raise TetherError(f"{root}: not a directory")
         self.dir = self.root / TETHER_DIR
