@@ -71,7 +71,7 @@ class Entry:
 _BEGIN = re.compile(r"^<!--\s*tether:begin\b.*-->$")
 _END = re.compile(r"^<!--\s*tether:end\b.*-->$")
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)(?P<rest>.*)$")
+_ITEM = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)(?P<rest>.*)$")
 _HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -339,8 +339,8 @@ class _Parser:
             same_list = last is not None and last.kind in ("bullet", "numbered")
             lead = self._lead_in() if not same_list else last.lead
             marker, rest = m["marker"], m["rest"]
-            width = len(m["space"])
-            ci = indent + len(marker) + (width if 1 <= width <= 4 else 1)
+            width = len((m["indent"] + marker + m["space"]).expandtabs(4)) - indent - len(marker)
+            ci = indent + len(marker) + (width if 1 <= width <= 4 else 1)  # where the item's text starts
             b = self._new("numbered" if marker[0].isdigit() else "bullet", n, marker_indent=indent,
                           content_indent=ci)
             b.lead = lead

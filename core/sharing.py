@@ -52,7 +52,6 @@ here, so switching branches never deletes or resurrects notes.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -69,7 +68,6 @@ SUFFIX = ".md"
 ACTOR, OP = "git", "import"
 ALL_STATES = ("active", "archived", "deleted")
 SHARED_STATES = ("active", "archived")
-_GITATTRIBUTES = "# tether notes: exact bytes on every platform (no line-ending conversion)\n*.md -text\n"
 
 _OPEN, _CLOSE, _LINKS = "+++\n", "\n+++\n", "\n+++ links\n"
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -298,8 +296,7 @@ class _Rec:
     """A file as last written or read: its content hash, stat, and whether it is a held conflict."""
 
     sha: str
-    size: int
-    mtime_ns: int
+    stat: tuple[int, int, int]  # size, mtime_ns, inode: a file git rewrote differs in one of them
     conflict: bool = False
 
 
@@ -309,8 +306,8 @@ class _State:
     files: dict[str, _Rec] = field(default_factory=dict)
 
     def dump(self) -> str:
-        return json.dumps({"version": 1, "seq": self.seq,
-                           "files": {k: dataclasses.astuple(v) for k, v in sorted(self.files.items())}},
+        return json.dumps({"version": _STATE_VERSION, "seq": self.seq,
+                           "files": {k: [v.sha, list(v.stat), v.conflict] for k, v in sorted(self.files.items())}},
                           separators=(",", ":"))
 
     @classmethod
@@ -319,7 +316,9 @@ class _State:
             return cls()
         try:
             d = json.loads(raw)
-            return cls(int(d["seq"]), {k: _Rec(*v) for k, v in d["files"].items()})
+            if d["version"] != _STATE_VERSION:
+                return cls()
+            return cls(int(d["seq"]), {k: _Rec(sha, tuple(stat), bool(c)) for k, (sha, stat, c) in d["files"].items()})
         except (ValueError, KeyError, TypeError):
             return cls()  # unreadable: start again from the files (nothing is lost, only re-compared)
 
@@ -329,6 +328,7 @@ class _State:
 #   def set_sync_state(self, con, value: str) -> None
 #   def history_seq(self, con) -> int
 _SYNC_KEY = "notes_sync"
+_STATE_VERSION = 2
 
 
 def _load_state(store, con) -> _State:
@@ -362,8 +362,8 @@ def _rel(project, note_id: str) -> str:
     return (notes_dir(project) / (note_id + SUFFIX)).relative_to(project.root).as_posix()
 
 
-def _listing(folder: Path) -> dict[str, tuple[Path, int, int]]:
-    """{note id: (path, size, mtime_ns)} of the note files (hidden and temporary files skipped)."""
+def _listing(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
+    """{note id: (path, stat key)} of the note files (hidden and temporary files skipped)."""
     out = {}
     try:
         entries = list(os.scandir(folder))
@@ -372,8 +372,12 @@ def _listing(folder: Path) -> dict[str, tuple[Path, int, int]]:
     for e in entries:
         if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file(follow_symlinks=False):
             st = e.stat(follow_symlinks=False)
-            out[e.name[:-len(SUFFIX)]] = (Path(e.path), st.st_size, st.st_mtime_ns)
+            out[e.name[:-len(SUFFIX)]] = (Path(e.path), _key(st))
     return out
+
+
+def _key(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def _write_atomic(path: Path, data: bytes) -> os.stat_result:
@@ -422,7 +426,7 @@ def export_notes(project, force: bool = False) -> ExportResult:
             res.errors.append((_rel(project, nid), f"cannot write: {e.strerror}"))
             return
         res.written.append(nid)
-        recs[nid] = _Rec(_sha(data), st.st_size, st.st_mtime_ns)
+        recs[nid] = _Rec(_sha(data), _key(st))
 
     for nid in sorted(n for n in notes if _shared(notes[n])):
         note, rel = notes[nid], _rel(project, nid)
@@ -438,8 +442,8 @@ def export_notes(project, force: bool = False) -> ExportResult:
             else:
                 write(nid, folder / (nid + SUFFIX), data)
             continue
-        path, size, mtime = listing[nid]
-        if rec is not None and not rec.conflict and rec.sha == sha and (rec.size, rec.mtime_ns) == (size, mtime):
+        path, key = listing[nid]
+        if rec is not None and not rec.conflict and rec.sha == sha and rec.stat == key:
             res.unchanged.append(nid)
             continue
         try:
@@ -449,7 +453,7 @@ def export_notes(project, force: bool = False) -> ExportResult:
             continue
         if current == data:
             res.unchanged.append(nid)
-            recs[nid] = _Rec(sha, size, mtime)
+            recs[nid] = _Rec(sha, key)
             continue
         ok, reason = _may_replace(note, current, rec, force)
         if ok:
@@ -484,11 +488,6 @@ def export_notes(project, force: bool = False) -> ExportResult:
     for nid in state.files:  # forget files that are gone for notes no longer shared here
         if nid not in listing and not (nid in notes and _shared(notes[nid])):
             recs[nid] = None
-    if res.written and folder.is_dir() and not (folder / ".gitattributes").exists():
-        try:
-            _write_atomic(folder / ".gitattributes", _GITATTRIBUTES.encode())
-        except OSError:
-            pass
     if recs or seq != state.seq:
         with project.store.write() as con:
             state = _load_state(project.store, con)  # what an import may have recorded meanwhile
@@ -542,7 +541,7 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
         for nid in sorted(listing):
             if only is not None and nid not in only:
                 continue
-            path, size, mtime = listing[nid]
+            path, key = listing[nid]
             rel, rec = _rel(project, nid), state.files.get(nid)
             try:
                 data = path.read_bytes()
@@ -551,11 +550,11 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
                 continue
             sha = _sha(data)
             if rec is not None and rec.sha == sha and not rec.conflict and not theirs:
-                state.files[nid] = _Rec(sha, size, mtime)  # as last synced: nothing new (maybe touched)
+                state.files[nid] = _Rec(sha, key)  # as last synced: nothing new (maybe touched)
                 res.unchanged.append(nid)
                 continue
             try:
-                incoming[nid] = (parse(data, nid), _Rec(sha, size, mtime), rel)
+                incoming[nid] = (parse(data, nid), _Rec(sha, key), rel)
             except FormatError as e:
                 res.errors.append((rel, str(e)))
 
@@ -618,8 +617,8 @@ def sync_after_index(project) -> SyncResult:
     with project.store.read() as con:
         state = _load_state(project.store, con)
         seq = _history_seq(project.store, con)
-    changed = {nid for nid, (_, size, mtime) in _listing(notes_dir(project)).items()
-               if (rec := state.files.get(nid)) is None or (rec.size, rec.mtime_ns) != (size, mtime)}
+    changed = {nid for nid, (_, key) in _listing(notes_dir(project)).items()
+               if (rec := state.files.get(nid)) is None or rec.stat != key}
     if changed:
         out.imported = _import(project, changed, False)
     if project.config.auto_export and (seq != state.seq or (out.imported is not None and out.imported.changed)):
