@@ -17,22 +17,30 @@ How markdown becomes entries:
 - A short paragraph ending with ':' right before a list is its lead-in ("When editing X,
   remember:"): not a note of its own, it starts the text of each item of that list. Before a
   table it joins the table.
-- One entry per paragraph (wrapped lines joined with a space) and per blockquote.
-- One entry per table, rows kept as written.
+- One entry per paragraph (wrapped lines joined with a space; a hard break kept) and per
+  blockquote (code inside it kept as written).
+- One entry per table, rows kept as written (a table inside a list item stays in the item).
 - A fenced code block is never split and never parsed: it belongs to the entry it follows in the
   same section (its bullet, its paragraph, even after a blank line); a code block with nothing
   before it in its section is an entry of its own. An unclosed fence runs to the end of the file.
-- Skipped: HTML comments, thematic breaks, YAML front matter (`---` on the first line), and the
+  An indented (4 spaces) code block after a paragraph is kept, as written, with it.
+- Skipped: HTML comments (also multi-line, not inside `code`), entries that are only markup
+  (`<details>`), thematic breaks, YAML front matter (`---` on line 1 then `key:` lines), and the
   block tether itself writes between `<!-- tether:begin -->` and `<!-- tether:end -->` (markers
-  on lines of their own). A begin without an end, an end without a begin or a nested begin is
-  refused with a TetherError before anything is imported.
-- CRLF and CR line endings and a UTF-8 byte order mark are accepted.
+  on lines of their own, outside code blocks). A begin without an end, an end without a begin
+  or a nested begin is refused with a one-line TetherError naming file and line.
+- CRLF and CR line endings, tabs and a UTF-8 byte order mark are accepted.
 
 Links: a mention (see `mentions`) becomes a link only when it resolves to exactly one symbol or
 one indexed file; everything else is reported in the plan and left out, so a note whose
 mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
 file's front matter that name indexed files link every entry of that file; globs are not
 expanded (one rule would link to hundreds of files).
+
+Type from wording (`guess_type`, first match wins): TODO/FIXME/`[ ]` todo; bug/broken/crash
+bug; never/don't/careful/avoid gotcha; decided/because/instead of decision; we use/always/
+prefer/should or an imperative start (Use, Keep, Run...) convention; else insight. Tags: the
+innermost heading, slugified, and for .claude/rules files the file's name.
 
 De-duplication: a note's `origin` is "<path relative to the root>#<12 hex of sha1 of the text
 with whitespace collapsed>". Entries whose origin is on any note, in any state (deleted ones
@@ -49,8 +57,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tether.core.errors import NotFound, TetherError
+from tether.core.errors import TetherError
 from tether.core.model import NOTE_MAX_CHARS, Note
+from tether.core.notes import check_text, check_type, new_note_id, now
 
 BEGIN_MARKER = "<!-- tether:begin -->"
 END_MARKER = "<!-- tether:end -->"
@@ -76,6 +85,7 @@ _HEADING = re.compile(r"^ {0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
@@ -158,6 +168,12 @@ def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
         pos, in_comment = start + 4, True
 
 
+def _closes(line: str, fence: str) -> bool:
+    """Does `line` close a code block opened with `fence`?"""
+    s = line.strip()
+    return bool(s) and s[0] == fence[0] and not s.strip(fence[0]) and len(s) >= len(fence)
+
+
 class _Block:
     """An entry being built: parts are (kind, text) with kind start | prose | raw | blank."""
 
@@ -171,6 +187,7 @@ class _Block:
         self.blank = False  # a blank line was seen since the last content line
         self.lead: str | None = None  # the lead-in paragraph prefixed to this item
         self.is_lead = False  # this paragraph is a lead-in: not an entry itself
+        self.fence: str | None = None  # a code block open inside a blockquote
 
     def add(self, kind: str, text: str) -> None:
         self.parts.append((kind, text))
@@ -240,7 +257,7 @@ class _Parser:
         if last is None or last.kind != "paragraph" or last.is_lead:
             return None
         text = last.text()
-        if text.endswith(":") and len(text) <= LEAD_IN_MAX:
+        if re.sub(r"[*_\s]+$", "", text).endswith(":") and len(text) <= LEAD_IN_MAX:  # also **Rules:**
             last.is_lead = True
             return text
         return None
@@ -276,10 +293,8 @@ class _Parser:
 
     def _fence_line(self, line: str) -> None:
         fence, dedent, block = self.fence
-        s = line.strip()
-        closing = bool(s) and s[0] == fence[0] and not s.strip(fence[0]) and len(s) >= len(fence)
         block.add("raw", _dedent(line, dedent))
-        if closing:
+        if _closes(line, fence):
             self.fence = None
             if block.kind in ("bullet", "numbered"):
                 self.cur, block.blank = block, True  # indented lines may still continue the item
@@ -348,6 +363,12 @@ class _Parser:
             return
 
         if item:
+            if s.startswith("|") and (indent >= 2 or not cur.blank):
+                if cur.blank:
+                    cur.add("blank", "")
+                cur.add("raw", _dedent(line, cur.ci))  # a table inside the item
+                cur.blank = False
+                return
             if not cur.blank:
                 cur.add("prose", line)  # a continuation line, lazy or indented
                 return
@@ -384,10 +405,20 @@ class _Parser:
         if s.startswith(">"):
             body = s[1:]
             body = body[1:] if body.startswith(" ") else body
-            if cur is not None and cur.kind == "quote":
-                cur.add("prose" if body.strip() else "blank", body)
+            fresh = cur is None or cur.kind != "quote"
+            quote = self._new("quote", n) if fresh else cur
+            fence = _FENCE.match(body)
+            if quote.fence:  # a code block inside the quote, kept as written
+                quote.add("raw", body)
+                if _closes(body, quote.fence):
+                    quote.fence = None
+            elif fence and not (fence["fence"][0] == "`" and "`" in fence["info"]):
+                quote.add("raw", body)
+                quote.fence = fence["fence"]
+            elif not body.strip():
+                quote.add("blank", "")
             else:
-                self._new("quote", n).add("start", body)
+                quote.add("start" if fresh else "prose", body)
             return
 
         if cur is not None and cur.kind in ("paragraph", "quote") and not cur.blank:
@@ -416,8 +447,8 @@ class _Parser:
             if b.is_lead:
                 continue
             text = b.text()
-            if not text:
-                continue
+            if not _HTML_TAG.sub("", text).strip():
+                continue  # nothing, or only markup such as <details> or <br>
             heads = tuple(t for lvl, t in b.headings if not (lvl == 1 and self.h1 == 1) and t)
             entries.append(Entry(text, heads, b.line, b.kind))
         return entries
@@ -453,8 +484,7 @@ def _fence_free(text: str) -> str:
     for line in text.split("\n"):
         m = _FENCE.match(_expand(line))
         if fence:
-            s = line.strip()
-            if s and s[0] == fence[0] and len(s) >= len(fence) and not s.strip(fence[0]):
+            if _closes(line, fence):
                 fence = None
             continue
         if m and not (m["fence"][0] == "`" and "`" in m["info"]):
@@ -475,7 +505,7 @@ def _code_token(content: str) -> str | None:
     c = content.strip().lstrip("@")
     c = re.sub(r"\(.*\)$", "", c)  # a call: `refresh()`, `charge(amount)`
     c = _clean(c)
-    if not c or c.lower() in _WORDS or "://" in c or not re.fullmatch(r"[\w./:-]+", c):
+    if not c or c.endswith("/") or c.lower() in _WORDS or "://" in c or not re.fullmatch(r"[\w./:-]+", c):
         return None
     if not re.search(r"[^\W\d_]", c):
         return None  # no letter: a number, a version
@@ -608,13 +638,13 @@ def _sources(root: Path, paths) -> list[tuple[Path, str]]:
             elif p.is_file():
                 files.append(p)
             else:
-                raise TetherError(f"{given}: no such file")
+                raise TetherError(f"{given}: no such file", exit_code=2)
     out: dict[str, Path] = {}
     for f in files:
         try:
             rel = Path(os.path.abspath(f)).relative_to(root).as_posix()
         except ValueError:
-            raise TetherError(f"{f}: outside the repository ({root})") from None
+            raise TetherError(f"{f}: outside the repository ({root})", exit_code=2) from None
         out.setdefault(rel, f)
     return [(f, rel) for rel, f in out.items()]
 
@@ -623,7 +653,7 @@ def _read(path: Path, rel: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise TetherError(f"{rel}: cannot read ({e.strerror})") from None
+        raise TetherError(f"{rel}: cannot read ({e.strerror}); nothing was imported") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -640,13 +670,17 @@ def _stem(p: str) -> str:
 
 
 class _Resolver:
-    """Mentions to link targets, with the indexed files at hand and a cache."""
+    """Mentions to link targets, on one open read connection, with a cache. A symbol name
+    resolves as `Project.resolve` does it (the exact id, else the one candidate of
+    `Store.resolve_candidates`), without its fuzzy suggestions and one connection per name."""
 
-    def __init__(self, project, files: set[str]):
-        self.project = project
+    def __init__(self, store, con, files: set[str]):
+        self.store = store
+        self.con = con
         self.files = files
         self.exts = {p.rsplit(".", 1)[-1].lower() for p in files if "." in p.rsplit("/", 1)[-1]}
         self.cache: dict[str, tuple[str, str]] = {}
+        self._modules: dict[str, list[str]] | None = None
 
     def __call__(self, m: str) -> tuple[str, str]:
         """("symbol", id) | ("file", path) | ("", why not)."""
@@ -660,10 +694,13 @@ class _Resolver:
         return sorted(p for p in self.files if p.endswith("/" + m))
 
     def _symbol(self, name: str) -> tuple[str, str]:
-        try:
-            return "symbol", self.project.resolve(name).id
-        except NotFound as e:
-            return "", str(e)
+        found = self.store.resolve_candidates(self.con, name)
+        if found and (found[0].id == name or len(found) == 1):
+            return "symbol", found[0].id
+        if found:
+            more = f" (+{len(found) - 5} more)" if len(found) > 5 else ""
+            return "", f"ambiguous symbol '{name}': {', '.join(s.id for s in found[:5])}{more}"
+        return "", f"unknown symbol '{name}'"
 
     def _resolve(self, m: str) -> tuple[str, str]:
         base = m.rsplit("/", 1)[-1]
@@ -691,6 +728,16 @@ class _Resolver:
             return targets.pop()
         return "", found
 
+    def modules(self) -> dict[str, list[str]]:
+        """Indexed files by module path: app/users.py and app/users/__init__.py are app/users."""
+        if self._modules is None:
+            self._modules = {}
+            for p in sorted(self.files):
+                stem = p.rsplit(".", 1)[0] if "." in p.rsplit("/", 1)[-1] else p
+                stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
+                self._modules.setdefault(stem, []).append(p)
+        return self._modules
+
     def _alternatives(self, m: str) -> list[tuple[str, str]]:
         """Other spellings: Foo::bar as Foo.bar; a dotted module path (api.users.UserService)
         as a file (api/users.py) or a symbol in it."""
@@ -700,22 +747,21 @@ class _Resolver:
         if not _DOTTED.fullmatch(m):
             return out
         parts = m.split(".")
-        by_module: dict[str, list[str]] = {}
-        for p in self.files:
-            stem = p.rsplit(".", 1)[0] if "." in p.rsplit("/", 1)[-1] else p
-            by_module.setdefault(stem[: -len("/__init__")] if stem.endswith("/__init__") else stem, []).append(p)
         for k in range(len(parts), 0, -1):
             module, rest = "/".join(parts[:k]), ".".join(parts[k:])
-            hits = [f for stem, fs in by_module.items() if stem == module or stem.endswith("/" + module) for f in fs]
+            hits = [f for stem, fs in self.modules().items() if stem == module or stem.endswith("/" + module)
+                    for f in fs]
             for f in hits:
                 out.append(("symbol", f"{f}::{rest}") if rest else ("file", f))
         return out
 
 
 def plan_import(project, paths=None) -> ImportPlan:
-    """What importing `paths` (default: CLAUDE.md, .claude/CLAUDE.md, .claude/rules/**/*.md)
-    would do. Relative paths are relative to the repository root. Every file is read and
-    parsed before anything else, so a bad file stops the import before it starts."""
+    """What importing `paths` would do; writes no note. Paths: markdown files or directories
+    (their .md files), relative to the repository root unless absolute, inside the repository;
+    default: CLAUDE.md, .claude/CLAUDE.md and .claude/rules/**/*.md. Every file is read and
+    parsed before anything else, so a bad file stops the import before it starts. Indexes the
+    repository first if it never was (as adding a note does)."""
     docs = []
     for path, rel in _sources(project.root, paths):
         text = _read(path, rel)
@@ -727,10 +773,13 @@ def plan_import(project, paths=None) -> ImportPlan:
 
     project._ensure_indexed()
     with project.store.read() as con:
-        files = set(project.store.file_hashes(con, list(project.store.file_states(con))))
-        origins = project.store.note_origins(con)
-    resolve = _Resolver(project, files)
+        return _plan(project.store, con, docs)
 
+
+def _plan(store, con, docs) -> ImportPlan:
+    files = set(store.file_hashes(con, list(store.file_states(con))))
+    origins = store.note_origins(con)
+    resolve = _Resolver(store, con, files)
     plan = ImportPlan([rel for rel, _, _ in docs], [])
     seen: dict[str, str] = {}
     for rel, entries, globs in docs:
@@ -765,8 +814,6 @@ def plan_import(project, paths=None) -> ImportPlan:
 def apply_import(project, plan: ImportPlan) -> list[Note]:
     """Add the plan's new notes in one batch (one undo reverts the import). An entry whose
     origin appeared since the plan was made is skipped and marked so in the plan."""
-    from tether.core.notes import check_text, check_type, new_note_id, now
-
     todo = plan.new
     if not todo:
         return []

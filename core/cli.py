@@ -310,6 +310,53 @@ def cmd_stale(project, args) -> int:
     return EXIT_OK
 
 
+def cmd_import_claude_md(project, args) -> int:
+    from tether.core.claude_md import ALREADY_IMPORTED, apply_import, plan_import
+
+    # PATHs are typed relative to the current directory; the plan takes them relative to the root
+    plan = plan_import(project, [os.path.relpath(os.path.abspath(p), project.root) for p in args.paths])
+    notes = [] if args.dry_run else apply_import(project, plan)
+    ids = {n.origin: n.id for n in notes}
+    new, skipped = plan.new, plan.skipped
+    linked = sum(1 for p in new if p.linked)
+    already = sum(1 for p in skipped if p.skip == ALREADY_IMPORTED)
+    if args.json:
+        _emit_json({
+            "dry_run": args.dry_run, "sources": plan.sources,
+            "notes": [{"id": ids.get(p.origin), "source": p.source, "line": p.line, "text": p.text, "type": p.type,
+                       "tags": p.tags, "origin": p.origin, "symbols": p.symbols, "files": p.files,
+                       "unresolved": [{"mention": m, "reason": why} for m, why in p.unresolved]} for p in new],
+            "skipped": [{"source": p.source, "line": p.line, "text": p.text, "origin": p.origin, "reason": p.skip}
+                        for p in skipped],
+            "counts": {"notes": len(new), "linked": linked, "project_wide": len(new) - linked,
+                       "already_imported": already, "skipped": len(skipped)},
+        })
+        return EXIT_OK
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    summary = (f"{'would import' if args.dry_run else 'imported'} {plural(len(new), 'note')} "
+               f"({linked} linked, {len(new) - linked} project-wide)")
+    if already:
+        summary += f", skipped {already} already imported"
+    if len(skipped) > already:
+        summary += f", {len(skipped) - already} not imported (below)"
+    print(summary + f" from {', '.join(plan.sources)}")
+    where = {p.origin: ids.get(p.origin) or f"{p.source}:{p.line}" for p in new}
+    width = max(map(len, where.values()), default=0)
+    for p in new:
+        title = p.text.splitlines()[0]
+        title = title if len(title) <= 72 else title[:71] + "…"
+        print(f"  {where[p.origin]:<{width}}  {p.type:<10} {title}")
+        for target in p.symbols + p.files:
+            print(f"      -> {target}")
+        if args.dry_run:
+            for m, why in p.unresolved:
+                print(f"      not linked: {m} ({why})")
+    for p in skipped:
+        if p.skip != ALREADY_IMPORTED:
+            print(f"  not imported: {p.source}:{p.line}: {p.skip}")
+    return EXIT_OK
+
+
 def cmd_demo(_project, args) -> int:
     from tether.core import demo
 
@@ -367,6 +414,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=50)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_history)
+
+    s = sub.add_parser("import-claude-md", help="turn CLAUDE.md and .claude/rules/*.md into linked notes")
+    s.add_argument("paths", nargs="*", metavar="PATH",
+                   help="markdown files or directories (default: CLAUDE.md, .claude/CLAUDE.md, .claude/rules/)")
+    s.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_import_claude_md)
 
     s = sub.add_parser("demo", help="build (or reuse) the demo project and index it")
     s.add_argument("--path", metavar="DIR", help="where to build it (default: ~/.cache/tether/demo)")
