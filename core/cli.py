@@ -88,6 +88,14 @@ def cmd_index(project, args) -> int:
             print(f"  {s.path}: {s.reason}")
         if len(report.skipped) > 20:
             print(f"  … {len(report.skipped) - 20} more (tether index --json lists all)")
+    sync = report.notes_sync
+    if sync and sync.imported and (sync.imported.changed or sync.imported.conflicts or sync.imported.errors):
+        i = sync.imported
+        print(f"notes from git: {len(i.added)} added, {len(i.updated)} updated")
+        for nid, path, reason in i.conflicts:
+            print(f"  conflict {nid} ({path}): {reason}")
+        for path, reason in i.errors:
+            print(f"  error {path}: {reason}")
     if report.syntax_errors:
         print(f"syntax errors (indexed what parsed) in {len(report.syntax_errors)}: "
               + ", ".join(report.syntax_errors[:10]))
@@ -357,6 +365,43 @@ def cmd_import_claude_md(project, args) -> int:
     return EXIT_OK
 
 
+def cmd_export(project, args) -> int:
+    from tether.core.sharing import export_notes
+
+    r = export_notes(project, force=args.force)
+    if args.json:
+        _emit_json(dataclasses.asdict(r))
+        return EXIT_ERROR if r.errors else EXIT_OK
+    print(f"{len(r.written)} written, {len(r.removed)} removed, {len(r.unchanged)} unchanged")
+    for _, path, reason in r.held:
+        print(f"  left as is {path}: {reason}")
+    if r.missing:
+        print(f"  {len(r.missing)} not written back (their files were removed by git; --force writes them)")
+    for path, reason in r.errors:
+        print(f"tether: {path}: {reason}", file=sys.stderr)
+    return EXIT_ERROR if r.errors else EXIT_OK
+
+
+def cmd_import(project, args) -> int:
+    from tether.core.sharing import import_notes
+
+    r = import_notes(project, theirs=args.theirs)
+    bad = EXIT_ERROR if (r.errors or r.conflicts) else EXIT_OK
+    if args.json:
+        _emit_json(dataclasses.asdict(r))
+        return bad
+    print(f"{len(r.added)} added, {len(r.updated)} updated, {len(r.unchanged)} unchanged"
+          + (" (tether undo reverts it)" if r.batch else ""))
+    for nid, path, reason in r.conflicts:
+        print(f"conflict {nid} ({path}): {reason}")
+    for path, reason in r.errors:
+        print(f"error {path}: {reason}")
+    if r.missing:
+        print(f"{len(r.missing)} kept here whose files are gone (deleted by a teammate, or not on this branch): "
+              + ", ".join(i for i, _ in r.missing[:10]))
+    return bad
+
+
 def cmd_demo(_project, args) -> int:
     from tether.core import demo
 
@@ -414,6 +459,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=50)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_history)
+
+    s = sub.add_parser("export", help="write shared notes to .tether/notes/ for git")
+    s.add_argument("--force", action="store_true", help="the local version wins over conflicting or unreadable files")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("import", help="merge .tether/notes/ into the database (newer wins; undoable)")
+    s.add_argument("--theirs", action="store_true", help="the files win over differing local notes")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("import-claude-md", help="turn CLAUDE.md and .claude/rules/*.md into linked notes")
     s.add_argument("paths", nargs="*", metavar="PATH",

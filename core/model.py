@@ -90,6 +90,7 @@ class IndexReport:
     seconds: float = 0.0
     commit: str | None = None
     full: bool = False
+    notes_sync: object | None = None  # core.sharing.SyncResult: notes imported from / exported to git
 
 
 NOTE_TYPES = ("insight", "decision", "gotcha", "convention", "todo", "bug")

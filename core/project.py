@@ -97,6 +97,9 @@ class Project(NoteOps):
         report = run_index(self.root, self.store, self.config, full=full, progress=progress)
         if (report.parsed or report.removed) and self.config.auto_relink:
             self._follow_moves()
+        from tether.core.sharing import sync_after_index
+
+        report.notes_sync = sync_after_index(self)
         return report
 
     def _follow_moves(self) -> None:

@@ -144,34 +144,31 @@ def _render_link(link: Link) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MUST_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_MUST_ESCAPE_IN_BLOCK = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')  # a tab may stay as it is
+_NOT_LITERAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|'''|^\+\+\+", re.MULTILINE)
+
+
 def _escape(ch: str) -> str:
-    if ch == "\\":
-        return "\\\\"
-    if ch == '"':
-        return '\\"'
-    if ch in "\n\t\r":
-        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch]
-    if ord(ch) < 0x20 or ord(ch) == 0x7F:
-        return f"\\u{ord(ch):04X}"
-    return ch
+    special = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return special.get(ch) or f"\\u{ord(ch):04X}"
 
 
 def _q(s: str) -> str:
     """A one-line TOML basic string."""
-    return '"' + "".join(_escape(c) for c in s) + '"'
+    return '"' + _MUST_ESCAPE.sub(lambda m: _escape(m.group()), s) + '"'
 
 
 def _block(s: str) -> str:
-    """A TOML string for a text that may span lines: verbatim ('''...''') when possible."""
+    """A TOML string for a text that may span lines: verbatim ('''...''') when it can be, else escaped;
+    never a line starting with +++ (it would read as a delimiter)."""
     if "\n" not in s:
         return _q(s)
-    bad = any((ord(c) < 0x20 and c not in "\t\n") or ord(c) == 0x7F for c in s)
-    lines = s.split("\n")
-    if not bad and "'''" not in s and not s.endswith("'") and not any(l.startswith("+++") for l in lines):
+    if not s.endswith("'") and not _NOT_LITERAL.search(s):
         return "'''\n" + s + "'''"
     out = []
-    for line in lines:
-        esc = "".join(c if c in "\t" else _escape(c) for c in line)
+    for line in s.split("\n"):
+        esc = _MUST_ESCAPE_IN_BLOCK.sub(lambda m: _escape(m.group()), line)
         out.append("\\u002B" + esc[1:] if line.startswith("+++") else esc)
     return '"""\n' + "\n".join(out) + '"""'
 
@@ -323,32 +320,19 @@ class _State:
             return cls()  # unreadable: start again from the files (nothing is lost, only re-compared)
 
 
-# SQL this module needs; to be moved to NoteStore in store.py (see the report):
-#   def sync_state(self, con) -> str | None
-#   def set_sync_state(self, con, value: str) -> None
-#   def history_seq(self, con) -> int
-_SYNC_KEY = "notes_sync"
 _STATE_VERSION = 2
 
 
 def _load_state(store, con) -> _State:
-    if hasattr(store, "sync_state"):
-        return _State.load(store.sync_state(con))
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_SYNC_KEY]).fetchone()
-    return _State.load(row[0] if row else None)
+    return _State.load(store.sync_state(con))
 
 
 def _save_state(store, con, state: _State) -> None:
-    if hasattr(store, "set_sync_state"):
-        store.set_sync_state(con, state.dump())
-        return
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_SYNC_KEY, state.dump()])
+    store.set_sync_state(con, state.dump())
 
 
 def _history_seq(store, con) -> int:
-    if hasattr(store, "history_seq"):
-        return store.history_seq(con)
-    return con.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+    return store.history_seq(con)
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -359,7 +343,7 @@ def notes_dir(project) -> Path:
 
 
 def _rel(project, note_id: str) -> str:
-    return (notes_dir(project) / (note_id + SUFFIX)).relative_to(project.root).as_posix()
+    return f"{project.dir.name}/{NOTES_DIR}/{note_id}{SUFFIX}"  # project.dir is the root's .tether/
 
 
 def _listing(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
@@ -367,12 +351,15 @@ def _listing(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
     out = {}
     try:
         entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # no folder yet (or unreadable: nothing to import, and export reports its writes)
         return out
     for e in entries:
-        if e.name.endswith(SUFFIX) and not e.name.startswith(".") and e.is_file(follow_symlinks=False):
-            st = e.stat(follow_symlinks=False)
-            out[e.name[:-len(SUFFIX)]] = (Path(e.path), _key(st))
+        if e.name.endswith(SUFFIX) and not e.name.startswith("."):
+            try:
+                if e.is_file(follow_symlinks=False):
+                    out[e.name[:-len(SUFFIX)]] = (Path(e.path), _key(e.stat(follow_symlinks=False)))
+            except OSError:
+                continue  # removed meanwhile
     return out
 
 

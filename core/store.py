@@ -120,6 +120,18 @@ class NoteStore:
         return con.execute(f"SELECT seq, batch, \"at\", actor, op, note_id, before, after, undoes FROM history {where} "
                            f"ORDER BY seq DESC LIMIT {int(limit)}", args).fetchall()
 
+    # -- sharing (core/sharing.py) ------------------------------------------------------
+
+    def sync_state(self, con) -> str | None:
+        row = con.execute("SELECT value FROM meta WHERE key = 'notes_sync'").fetchone()
+        return row[0] if row else None
+
+    def set_sync_state(self, con, value: str) -> None:
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('notes_sync', ?)", [value])
+
+    def history_seq(self, con) -> int:
+        return con.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+
     # -- what links need --------------------------------------------------------------
 
     def file_row(self, con, path: str):
