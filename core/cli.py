@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import time
-from typing import Callable
 
 from tether.core.errors import TetherError
 

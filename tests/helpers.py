@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tether.core.index.extract import extract
-from tether.core.index.languages import language_for
+from tether.core.index.languages import language_for, resolve_import
 
 
 def extract_fixture(root: str | Path):
@@ -20,6 +20,30 @@ def extract_fixture(root: str | Path):
             symbols.update({s.id: s.kind for s in r.symbols})
             refs |= {(x.src, x.kind, x.target, x.self_call) for x in r.refs}
     return symbols, refs
+
+
+def fixture_imports(root: str | Path):
+    """({(file, local name, source)} bound by imports, {(file, source): the file it resolves to})."""
+    root = Path(root)
+    files = {f.relative_to(root).as_posix(): f for f in root.rglob("*") if f.is_file()}
+    bindings, resolved = set(), {}
+    for rel, f in sorted(files.items()):
+        if language_for(rel) is None:
+            continue
+        r = extract(rel, f.read_bytes())
+        bindings |= {(rel, b.local, b.source) for b in r.bindings}
+        resolved |= {(rel, x.target): resolve_import(x.target, rel, files) for x in r.refs if x.kind == "imports"}
+    return bindings, resolved
+
+
+def symbol_hashes(path: str, source: str, short: bool = False) -> dict[str, tuple[str, str]]:
+    """{symbol id: (code_hash, sig_hash)} of `source` extracted as `path`; `short`: ids without the
+    path, the file's own hash under "", and the source must parse without errors."""
+    r = extract(path, source.encode())
+    if not short:
+        return {s.id: (s.code_hash, s.sig_hash) for s in r.symbols}
+    assert r.syntax_errors == 0
+    return {s.id.split("::")[1]: (s.code_hash, s.sig_hash) for s in r.symbols} | {"": (r.code_hash, "")}
 
 
 SIG = ("Test", "test@example.com")

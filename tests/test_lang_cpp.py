@@ -1,12 +1,9 @@
 """C++ fixture: exact symbol ids, kinds and raw edges; fingerprints blind to clang-format, not to tokens."""
 
-from pathlib import Path
 
 import pytest
 
-from tether.core.index.extract import extract
-from tether.core.index.languages import language_for
-from tests.helpers import extract_fixture
+from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/cpp"
 
@@ -174,9 +171,7 @@ std::vector<int> sizes() {
 
 
 def _hashes(src: str) -> dict[str, tuple[str, str]]:
-    r = extract("src/cart.cpp", src.encode())
-    assert r.syntax_errors == 0
-    return {s.id.split("::")[1]: (s.code_hash, s.sig_hash) for s in r.symbols} | {"": (r.code_hash, "")}
+    return symbol_hashes("src/cart.cpp", src, short=True)
 
 
 def test_formatting_keeps_fingerprints():
@@ -209,24 +204,9 @@ def test_token_change_changes_only_its_symbol(old, new, symbol, sig_changes):
     assert before[""] != after[""]
 
 
-def _resolved(root: str) -> dict[tuple[str, str], str | None]:
-    """Each import of the fixture -> the first candidate that is a fixture file (as the indexer picks)."""
-    files = {f.relative_to(root).as_posix(): f for f in Path(root).rglob("*") if f.is_file()}
-    out = {}
-    for rel, f in files.items():
-        spec = language_for(rel)
-        if spec is None:
-            continue
-        for ref in extract(rel, f.read_bytes()).refs:
-            if ref.kind == "imports":
-                cands = spec.import_candidates(ref.target, rel)
-                out[(rel, ref.target)] = next((c for c in cands if c in files and c != rel), None)
-    return out
-
-
 def test_import_resolution():
     hpp = "include/geo/shape.hpp"
-    assert _resolved(ROOT) == {
+    assert fixture_imports(ROOT)[1] == {
         (hpp, "string"): None,
         ("src/geo/shape.cpp", "geo/shape.hpp"): hpp,
         ("src/geo/shape.cpp", "sstream"): None,

@@ -3,7 +3,7 @@
 import pytest
 
 from tether.core.index.extract import extract
-from tests.helpers import extract_fixture
+from tests.helpers import extract_fixture, symbol_hashes
 
 ROOT = "tests/fixtures/csharp"
 
@@ -134,7 +134,7 @@ public class Prices
 
 
 def _hashes(src: str) -> dict[str, tuple[str, str]]:
-    return {s.id: (s.code_hash, s.sig_hash) for s in extract("Prices.cs", src.encode()).symbols}
+    return symbol_hashes("Prices.cs", src)
 
 
 def test_fingerprint_ignores_formatting():

@@ -4,7 +4,7 @@ import pytest
 
 from tether.core.index.extract import extract
 from tether.core.index.languages.imports import java
-from tests.helpers import extract_fixture
+from tests.helpers import extract_fixture, symbol_hashes
 
 ROOT = "tests/fixtures/java"
 J = "src/main/java/com/acme"
@@ -147,7 +147,7 @@ public class Prices
 
 
 def _hashes(src: str) -> dict[str, tuple[str, str]]:
-    return {s.id: (s.code_hash, s.sig_hash) for s in extract("Prices.java", src.encode()).symbols}
+    return symbol_hashes("Prices.java", src)
 
 
 def test_fingerprint_ignores_formatting():

@@ -4,7 +4,7 @@ import pytest
 
 from tether.core.index.extract import extract
 from tether.core.index.languages.imports import php
-from tests.helpers import extract_fixture
+from tests.helpers import extract_fixture, symbol_hashes
 
 ROOT = "tests/fixtures/php"
 
@@ -154,7 +154,7 @@ class Prices extends Base {
 
 
 def _hashes(src: str) -> dict[str, tuple[str, str]]:
-    return {s.id: (s.code_hash, s.sig_hash) for s in extract("Prices.php", src.encode()).symbols}
+    return symbol_hashes("Prices.php", src)
 
 
 def test_fingerprint_ignores_formatting():

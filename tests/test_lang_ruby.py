@@ -2,9 +2,8 @@
 
 import pytest
 
-from tether.core.index.extract import extract
 from tether.core.index.languages.imports import ruby
-from tests.helpers import extract_fixture
+from tests.helpers import extract_fixture, symbol_hashes
 
 ROOT = "tests/fixtures/ruby"
 
@@ -134,7 +133,7 @@ end
 
 
 def _hashes(src: str) -> dict[str, tuple[str, str]]:
-    return {s.id: (s.code_hash, s.sig_hash) for s in extract("prices.rb", src.encode()).symbols}
+    return symbol_hashes("prices.rb", src)
 
 
 def test_fingerprint_ignores_formatting():

@@ -1,13 +1,12 @@
 """TSX fixture: exact symbol ids, kinds and raw edges (JSX components as calls); imports resolved to
 fixture files; fingerprints that survive a prettier reformat and follow real token changes."""
 
-from pathlib import Path
 
 import pytest
 
 from tether.core.index.extract import extract
-from tether.core.index.languages import TSX, TYPESCRIPT, language_for
-from tests.helpers import extract_fixture
+from tether.core.index.languages import TSX, TYPESCRIPT
+from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/tsx"
 
@@ -71,15 +70,7 @@ def test_edges():
 
 
 def test_bindings_and_import_resolution():
-    files = {f.relative_to(ROOT).as_posix(): f for f in Path(ROOT).rglob("*") if f.is_file()}
-    bindings, resolved = set(), {}
-    for rel, f in files.items():
-        r = extract(rel, f.read_bytes())
-        bindings |= {(rel, b.local, b.source) for b in r.bindings}
-        for ref in r.refs:
-            if ref.kind == "imports":
-                cands = language_for(rel).import_candidates(ref.target, rel)
-                resolved[(rel, ref.target)] = next((c for c in cands if c in files), None)
+    bindings, resolved = fixture_imports(ROOT)
     assert bindings == {
         ("src/App.tsx", "React", "react"),
         ("src/App.tsx", "Counter", "./components/Counter"),
@@ -178,7 +169,7 @@ export class Counter extends React.Component<
 
 
 def _hashes(source: str) -> dict[str, tuple[str, str]]:
-    return {s.id: (s.code_hash, s.sig_hash) for s in extract("panel.tsx", source.encode()).symbols}
+    return symbol_hashes("panel.tsx", source)
 
 
 def test_prettier_reformat_keeps_fingerprints():

@@ -15,8 +15,7 @@ import tether.core.notes as notes_module
 from tether.core.model import NOTE_TYPES, Anchor, Link, Note
 from tether.core.notes import snapshot
 from tether.core.project import _GITIGNORE, Project
-from tether.core.sharing import (FormatError, export_if_enabled, export_notes, import_notes, parse, render,
-                                 sync_after_index)
+from tether.core.sharing import (FormatError, export_if_enabled, export_notes, import_notes, parse, render)
 from tests.helpers import SIG, commit, git_repo, write_files
 
 CODE = {

@@ -2,7 +2,7 @@
 
 import pygit2
 
-from tests.helpers import commit, git_repo
+from tests.helpers import commit
 
 BASE = {
     "app/users.py": '''\

@@ -16,7 +16,7 @@ from typing import Callable
 from tether.core.config import Config
 from tether.core.index.discover import Candidate, discover
 from tether.core.index.extract import extract
-from tether.core.index.languages import language_for
+from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
 from tether.core.store import FileState, Staging, Store
 
@@ -167,11 +167,5 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
 
 
 def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> None:
-    resolved = []
-    for path, source, table in store.import_sources(con, only):
-        spec = language_for(path)
-        target = None
-        if spec is not None:
-            target = next((c for c in spec.import_candidates(source, path) if c in paths and c != path), None)
-        resolved.append((path, source, table, target))
-    store.set_import_targets(con, resolved)
+    store.set_import_targets(con, [(path, source, table, resolve_import(source, path, paths))
+                                   for path, source, table in store.import_sources(con, only)])

@@ -1,6 +1,9 @@
 """The table of languages: file extensions, grammar name, query file and the node types
 the extractor and fingerprints treat specially. One `.scm` query per language sits beside this file.
 
+A query may start with `; inherits: a, b`: the queries a.scm and b.scm come first (ecma.scm and
+jsx.scm are such shared fragments, not languages).
+
 Query capture conventions (see python.scm):
   @definition.<kind>  the definition node; @name its name (in the same pattern);
                       optional @scope: a qualifier prefixed to the name (Go receivers,
@@ -51,7 +54,17 @@ class LanguageSpec:
 
     @property
     def query_source(self) -> str:
-        return resources.files(__package__).joinpath(f"{self.name}.scm").read_text("utf-8")
+        return _query_text(self.name)
+
+
+def _query_text(stem: str) -> str:
+    """A .scm file with the files its first line `; inherits: a, b` names put before it."""
+    text = resources.files(__package__).joinpath(f"{stem}.scm").read_text("utf-8")
+    first = text.split("\n", 1)[0]
+    if not first.startswith("; inherits:"):
+        return text
+    parents = [p.strip() for p in first.split(":", 1)[1].split(",") if p.strip()]
+    return "\n".join([*(_query_text(p) for p in parents), text])
 
 
 PYTHON = LanguageSpec(
@@ -178,6 +191,14 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
 
 _BY_EXT = {ext: spec for spec in LANGUAGES for ext in spec.extensions}
 _BY_NAME = {fn: spec for spec in LANGUAGES for fn in spec.filenames}
+
+
+def resolve_import(source: str, importer: str, paths) -> str | None:
+    """The file an import names: its language's first candidate that is a repository file."""
+    spec = language_for(importer)
+    if spec is None:
+        return None
+    return next((c for c in spec.import_candidates(source, importer) if c in paths and c != importer), None)
 
 
 def language_for(path: str) -> LanguageSpec | None:

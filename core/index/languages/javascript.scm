@@ -1,3 +1,4 @@
+; inherits: ecma, jsx
 ; JavaScript (and JSX): classes, methods, functions, arrow/function values bound to a name,
 ; calls (JSX components count as calls), bases, ES and CommonJS imports.
 ; Object-literal methods and computed names ([Symbol.iterator]) are not symbols.
@@ -40,37 +41,6 @@
   right: [(arrow_function) (function_expression) (generator_function)] @definition.function))
   (#eq? @_module "module") (#eq? @_exports "exports"))
 
-(call_expression function: (identifier) @call.name (#not-eq? @call.name "require"))
-(call_expression function: (member_expression property: [(property_identifier) (private_property_identifier)] @call.name))
-(new_expression constructor: (identifier) @call.name)
-(new_expression constructor: (member_expression property: (property_identifier) @call.name))
-; JSX: a capitalised element is a component, rendering it calls it.
-(jsx_opening_element name: (identifier) @call.name (#match? @call.name "^[A-Z]"))
-(jsx_self_closing_element name: (identifier) @call.name (#match? @call.name "^[A-Z]"))
-(jsx_opening_element name: (member_expression property: (property_identifier) @call.name))
-(jsx_self_closing_element name: (member_expression property: (property_identifier) @call.name))
 
 (class_heritage [(identifier) @inherit.name
                  (member_expression property: (property_identifier) @inherit.name)])
-
-(import_statement source: (string) @import.source)
-(import_statement (import_clause (identifier) @import.name) source: (string) @import.source)
-(import_statement (import_clause (namespace_import (identifier) @import.name)) source: (string) @import.source)
-(import_statement (import_clause (named_imports (import_specifier name: (_) @import.name !alias)))
-  source: (string) @import.source)
-(import_statement (import_clause (named_imports (import_specifier alias: (identifier) @import.name)))
-  source: (string) @import.source)
-; Re-exports depend on their module but bind nothing here.
-(export_statement source: (string) @import.source)
-(call_expression function: (import) arguments: (arguments . (string) @import.source))
-(call_expression function: (identifier) @_require arguments: (arguments . (string) @import.source .)
-  (#eq? @_require "require"))
-(variable_declarator
-  name: [(identifier) @import.name
-         (object_pattern [(shorthand_property_identifier_pattern) @import.name
-                          (pair_pattern value: (identifier) @import.name)])]
-  value: (call_expression function: (identifier) @_require arguments: (arguments . (string) @import.source .))
-  (#eq? @_require "require"))
-
-; Template literals keep the whitespace of their text, not of their ${} expressions.
-(template_string (string_fragment) @string)

@@ -1,6 +1,6 @@
+; inherits: ecma
 ; TypeScript: classes, interfaces, enums, type aliases, namespaces, methods and their overload
 ; and interface signatures, functions, arrow/function values bound to a name, calls, bases, imports.
-; tsx.scm is this query plus JSX components as calls.
 ; Object-literal methods, type-literal members, property signatures and computed names are not symbols.
 
 (class_declaration name: (type_identifier) @name) @definition.class
@@ -38,10 +38,6 @@
 (public_field_definition name: [(property_identifier) (private_property_identifier)] @name
   value: [(arrow_function) (function_expression) (generator_function)] @definition.function)
 
-(call_expression function: (identifier) @call.name (#not-eq? @call.name "require"))
-(call_expression function: (member_expression property: [(property_identifier) (private_property_identifier)] @call.name))
-(new_expression constructor: (identifier) @call.name)
-(new_expression constructor: (member_expression property: (property_identifier) @call.name))
 
 (extends_clause value: [(identifier) @inherit.name
                         (member_expression property: (property_identifier) @inherit.name)])
@@ -54,25 +50,4 @@
                             (generic_type name: [(type_identifier) @inherit.name
                                                  (nested_type_identifier name: (type_identifier) @inherit.name)])])
 
-(import_statement source: (string) @import.source)
-(import_statement (import_clause (identifier) @import.name) source: (string) @import.source)
-(import_statement (import_clause (namespace_import (identifier) @import.name)) source: (string) @import.source)
-(import_statement (import_clause (named_imports (import_specifier name: (_) @import.name !alias)))
-  source: (string) @import.source)
-(import_statement (import_clause (named_imports (import_specifier alias: (identifier) @import.name)))
-  source: (string) @import.source)
 (import_statement (import_require_clause (identifier) @import.name source: (string) @import.source))
-; Re-exports depend on their module but bind nothing here.
-(export_statement source: (string) @import.source)
-(call_expression function: (import) arguments: (arguments . (string) @import.source))
-(call_expression function: (identifier) @_require arguments: (arguments . (string) @import.source .)
-  (#eq? @_require "require"))
-(variable_declarator
-  name: [(identifier) @import.name
-         (object_pattern [(shorthand_property_identifier_pattern) @import.name
-                          (pair_pattern value: (identifier) @import.name)])]
-  value: (call_expression function: (identifier) @_require arguments: (arguments . (string) @import.source .))
-  (#eq? @_require "require"))
-
-; Template literals keep the whitespace of their text, not of their ${} expressions.
-(template_string (string_fragment) @string)
