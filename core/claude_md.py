@@ -57,9 +57,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tether.core.errors import TetherError
+from tether.core.errors import NotFound, TetherError
 from tether.core.model import NOTE_MAX_CHARS, Note
-from tether.core.notes import check_text, check_type, new_note_id, now
+from tether.core.notes import Draft
 
 BEGIN_MARKER = "<!-- tether:begin -->"
 END_MARKER = "<!-- tether:end -->"
@@ -671,11 +671,10 @@ def _stem(p: str) -> str:
 
 class _Resolver:
     """Mentions to link targets, on one open read connection, with a cache. A symbol name
-    resolves as `Project.resolve` does it (the exact id, else the one candidate of
-    `Store.resolve_candidates`), without its fuzzy suggestions and one connection per name."""
+    resolves with `Project.resolve` (without its fuzzy suggestions)."""
 
-    def __init__(self, store, con, files: set[str]):
-        self.store = store
+    def __init__(self, project, con, files: set[str]):
+        self.project = project
         self.con = con
         self.files = files
         self.exts = {p.rsplit(".", 1)[-1].lower() for p in files if "." in p.rsplit("/", 1)[-1]}
@@ -694,13 +693,10 @@ class _Resolver:
         return sorted(p for p in self.files if p.endswith("/" + m))
 
     def _symbol(self, name: str) -> tuple[str, str]:
-        found = self.store.resolve_candidates(self.con, name)
-        if found and (found[0].id == name or len(found) == 1):
-            return "symbol", found[0].id
-        if found:
-            more = f" (+{len(found) - 5} more)" if len(found) > 5 else ""
-            return "", f"ambiguous symbol '{name}': {', '.join(s.id for s in found[:5])}{more}"
-        return "", f"unknown symbol '{name}'"
+        try:
+            return "symbol", self.project.resolve(name, self.con, suggest=False).id
+        except NotFound as e:
+            return "", str(e)
 
     def _resolve(self, m: str) -> tuple[str, str]:
         base = m.rsplit("/", 1)[-1]
@@ -773,13 +769,14 @@ def plan_import(project, paths=None) -> ImportPlan:
 
     project._ensure_indexed()
     with project.store.read() as con:
-        return _plan(project.store, con, docs)
+        return _plan(project, con, docs)
 
 
-def _plan(store, con, docs) -> ImportPlan:
-    files = set(store.file_hashes(con, list(store.file_states(con))))
+def _plan(project, con, docs) -> ImportPlan:
+    store = project.store
+    files = store.indexed_paths(con)
     origins = store.note_origins(con)
-    resolve = _Resolver(store, con, files)
+    resolve = _Resolver(project, con, files)
     plan = ImportPlan([rel for rel, _, _ in docs], [])
     seen: dict[str, str] = {}
     for rel, entries, globs in docs:
@@ -815,33 +812,8 @@ def apply_import(project, plan: ImportPlan) -> list[Note]:
     """Add the plan's new notes in one batch (one undo reverts the import). An entry whose
     origin appeared since the plan was made is skipped and marked so in the plan."""
     todo = plan.new
-    if not todo:
-        return []
-    prepared = []
-    with project.store.read() as con:
-        for p in todo:
-            links = []
-            for sid in p.symbols:
-                sym = project.store.symbol(con, sid)
-                if sym is not None:
-                    links.append(project._anchor_symbol(con, sym))
-            for path in p.files:
-                if project.store.file_row(con, path) is not None:
-                    links.append(project._anchor_file(con, path))
-            prepared.append((p, check_text(p.text), check_type(p.type), links))
-    head = project._head()
-    stamp = now()
-    created = []
-    with project.store.write() as con:
-        existing = project.store.note_origins(con)
-        batch = project.store.next_batch(con)
-        for p, text, kind, links in prepared:
-            if p.origin in existing:
-                p.skip = ALREADY_IMPORTED
-                continue
-            note = Note(new_note_id(), text, kind, sorted(set(p.tags)), "user", None, stamp, stamp, head,
-                        "active", False, links, p.origin)
-            project._record(con, batch, "user", "add", None, note)
-            existing.add(p.origin)
-            created.append(note)
-    return created
+    added = project.add_notes([Draft(p.text, p.symbols, p.files, p.type, p.tags, origin=p.origin) for p in todo])
+    for p, note in zip(todo, added):
+        if note is None:
+            p.skip = ALREADY_IMPORTED
+    return [n for n in added if n is not None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tether.core.errors import NotFound, TetherError
@@ -53,6 +54,21 @@ def from_snapshot(data: str | None) -> Note | None:
     d = json.loads(data)
     links = [Link(l["target"], l["kind"], Anchor(**l["anchor"]), l.get("moved_from")) for l in d.pop("links")]
     return Note(**d, links=links)
+
+
+@dataclass(slots=True)
+class Draft:
+    """A note to add: symbols and files as a user names them."""
+
+    text: str
+    symbols: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    type: str = "insight"
+    tags: list[str] = field(default_factory=list)
+    source: str = "user"
+    session: str | None = None
+    private: bool = False
+    origin: str | None = None  # where an imported note came from
 
 
 class NoteOps:
@@ -136,16 +152,32 @@ class NoteOps:
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
                  private: bool = False, origin: str | None = None) -> Note:
-        text, type = check_text(text), check_type(type)
+        return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
+                                     private, origin)])[0]
+
+    def add_notes(self, drafts: list[Draft]) -> list[Note | None]:
+        """Add notes in one batch (one undo reverts them all). Everything is checked and every
+        link resolved before anything is written. A draft whose `origin` some note already has
+        is not added (None in its place): imports never add the same entry twice."""
+        checked = [(d, check_text(d.text), check_type(d.type)) for d in drafts]
         self._ensure_indexed()
         with self.store.read() as con:
-            links = self._links_for(con, list(symbols), list(files))
-        stamp = now()
-        note = Note(new_note_id(), text, type, sorted(set(tags)), source, session, stamp, stamp, self._head(),
-                    "active", private, links, origin)
+            links = [self._links_for(con, d.symbols, d.files) for d in drafts]
+        stamp, head = now(), self._head()
+        out: list[Note | None] = []
         with self.store.write() as con:
-            self._record(con, self.store.next_batch(con), source, "add", None, note)
-        return note
+            origins = self.store.note_origins(con)
+            batch = self.store.next_batch(con)
+            for (d, text, kind), ls in zip(checked, links):
+                if d.origin is not None and d.origin in origins:
+                    out.append(None)
+                    continue
+                note = Note(new_note_id(), text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
+                            head, "active", d.private, ls, d.origin)
+                self._record(con, batch, d.source, "add", None, note)
+                origins.add(d.origin)
+                out.append(note)
+        return out
 
     def _change(self, note_ids: list[str], op: str, change, actor: str = "user") -> list[Note]:
         """Apply `change(con, note) -> Note` to each note in one batch; returns the notes after."""

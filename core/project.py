@@ -208,12 +208,13 @@ class Project(NoteOps):
         with self.store.read() as con:
             return self.store.language_counts(con)
 
-    def resolve(self, name: str, con=None) -> Symbol:
-        """One symbol for a name, or NotFound listing the best candidates. `con`: reuse an open connection."""
+    def resolve(self, name: str, con=None, suggest: bool = True) -> Symbol:
+        """One symbol for a name, or NotFound listing the candidates (for an unknown name, with
+        `suggest`, the nearest ones). `con`: reuse an open connection."""
         if con is None:
             self._ensure_indexed()
             with self.store.read() as own:
-                return self.resolve(name, own)
+                return self.resolve(name, own, suggest)
         name = name.strip()
         if not name:
             raise NotFound("empty symbol name")
@@ -225,7 +226,7 @@ class Project(NoteOps):
         if found:
             ids = [s.id for s in found]
             raise NotFound(f"ambiguous symbol '{name}': {_listing(ids)}", ids)
-        near = [s.id for s in self.store.find_symbols(con, name, limit=5)]
+        near = [s.id for s in self.store.find_symbols(con, name, limit=5)] if suggest else []
         hint = f"; did you mean: {_listing(near)}" if near else ""
         raise NotFound(f"unknown symbol '{name}'{hint}", near)
 

@@ -323,18 +323,6 @@ class _State:
 _STATE_VERSION = 2
 
 
-def _load_state(store, con) -> _State:
-    return _State.load(store.sync_state(con))
-
-
-def _save_state(store, con, state: _State) -> None:
-    store.set_sync_state(con, state.dump())
-
-
-def _history_seq(store, con) -> int:
-    return store.history_seq(con)
-
-
 # -- files --------------------------------------------------------------------------------------
 
 
@@ -400,8 +388,8 @@ def export_notes(project, force: bool = False) -> ExportResult:
     if not project.store.path.exists():
         return res
     with project.store.read() as con:
-        state = _load_state(project.store, con)
-        seq = _history_seq(project.store, con)
+        state = _State.load(project.store.sync_state(con))
+        seq = project.store.history_seq(con)
         notes = {n.id: n for n in project.store.notes(con, None, ALL_STATES)}
     listing = _listing(folder)
     recs: dict[str, _Rec | None] = {}  # what to record; None forgets the file
@@ -477,14 +465,14 @@ def export_notes(project, force: bool = False) -> ExportResult:
             recs[nid] = None
     if recs or seq != state.seq:
         with project.store.write() as con:
-            state = _load_state(project.store, con)  # what an import may have recorded meanwhile
+            state = _State.load(project.store.sync_state(con))  # what an import may have recorded meanwhile
             for nid, rec in recs.items():
                 if rec is None:
                     state.files.pop(nid, None)
                 else:
                     state.files[nid] = rec
             state.seq = seq
-            _save_state(project.store, con, state)
+            project.store.set_sync_state(con, state.dump())
     return res
 
 
@@ -523,7 +511,7 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
     if not listing and not project.store.path.exists():
         return res
     with project.store.write() as con:
-        state = _load_state(project.store, con)
+        state = _State.load(project.store.sync_state(con))
         incoming: dict[str, tuple[Note, _Rec, str]] = {}
         for nid in sorted(listing):
             if only is not None and nid not in only:
@@ -580,7 +568,7 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
                 res.missing.append((nid, _rel(project, nid)))  # kept: a branch without it, or deleted there
             elif mine is None or not _shared(mine):
                 del state.files[nid]
-        _save_state(project.store, con, state)
+        project.store.set_sync_state(con, state.dump())
     return res
 
 
@@ -602,8 +590,8 @@ def sync_after_index(project) -> SyncResult:
     if not project.store.path.exists():
         return out
     with project.store.read() as con:
-        state = _load_state(project.store, con)
-        seq = _history_seq(project.store, con)
+        state = _State.load(project.store.sync_state(con))
+        seq = project.store.history_seq(con)
     changed = {nid for nid, (_, key) in _listing(notes_dir(project)).items()
                if (rec := state.files.get(nid)) is None or rec.stat != key}
     if changed:

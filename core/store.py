@@ -166,14 +166,13 @@ class NoteStore:
             out.setdefault(h, []).append(p)
         return out
 
+    def indexed_paths(self, con) -> set[str]:
+        return {r[0] for r in con.execute("SELECT path FROM files WHERE skipped IS NULL").fetchall()}
+
     def file_hashes(self, con, paths: list[str]) -> dict[str, str]:
         rows = con.execute("SELECT path, code_hash FROM files WHERE path IN (SELECT unnest($1)) AND skipped IS NULL",
                            [paths]).fetchall()
         return dict(rows)
-
-    def relink(self, con, note_id: str, old: str, new: str) -> None:
-        con.execute("UPDATE links SET target = ?, moved_from = coalesce(moved_from, ?) WHERE note_id = ? AND target = ?",
-                    [new, old, note_id, old])
 
 
 # Columns an index run stages per table, with their types for the bulk read.
@@ -504,11 +503,6 @@ class Store(NoteStore):
             f"SELECT src, kind, dst, resolved, line FROM edges WHERE {col} = ? AND kind <> 'contains' "
             f"ORDER BY {other}, line", [symbol_id]).fetchall()
         return [Edge(*r) for r in rows]
-
-    def children(self, con, parent: str) -> list[Symbol]:
-        return [Symbol(*r) for r in con.execute(
-            f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE parent_id = ? OR (parent_id IS NULL AND path = ?) "
-            "ORDER BY start_byte", [parent, parent]).fetchall()]
 
 
 def _first_line(e: Exception) -> str:
