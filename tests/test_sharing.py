@@ -230,8 +230,6 @@ def test_an_edit_reaching_the_other_clone_through_git_only(team, clock):
     assert bob.note(n.id).tags == ["moved"]
 
 
-@pytest.mark.xfail(reason="since index() syncs itself, the export after a conflicting import is not reported "
-                          "in the same SyncResult; the conflict itself is reported and nothing is lost", strict=True)
 def test_a_true_conflict_is_reported_and_nothing_is_lost(team, clock):
     (alice, arepo), (bob, brepo) = team
     clock("2030-01-01T00:00:00Z")
@@ -241,7 +239,6 @@ def test_a_true_conflict_is_reported_and_nothing_is_lost(team, clock):
     sync(bob)
 
     clock("2030-01-02T00:00:00Z")  # both edit at the same second
-    bob.config = dataclasses.replace(bob.config, auto_export=False)  # bob's edit not yet exported
     bob.edit_note(n.id, text="bob's version")
     path = notes_dir(bob) / f"{n.id}.md"
     theirs = dataclasses.replace(bob.note(n.id), text="alice's version")
