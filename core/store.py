@@ -7,13 +7,14 @@ close, and retry with backoff while another process holds the file.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import duckdb
 
@@ -31,6 +32,17 @@ def migrations() -> list[str]:
     folder = resources.files("tether.core").joinpath("schema")
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
     return [folder.joinpath(n).read_text("utf-8") for n in names]
+
+
+class PendingWrites(Protocol):
+    """Writes waiting for the database (the journal): `waiting()` must be cheap (asked before
+    every write); `apply(con)` runs inside a transaction; `applied(token)` after it committed."""
+
+    def waiting(self) -> bool: ...
+
+    def apply(self, con) -> object: ...
+
+    def applied(self, token: object) -> None: ...
 
 
 def _is_lock_error(e: Exception) -> bool:
@@ -95,6 +107,14 @@ class NoteStore:
 
     def note_origins(self, con) -> set[str]:
         return {r[0] for r in con.execute("SELECT origin FROM notes WHERE origin IS NOT NULL").fetchall()}
+
+    def known_note_ids(self, con, ids: list[str]) -> set[str]:
+        """Which of `ids` the database has or ever had (a note purged since is still in history)."""
+        if not ids:
+            return set()
+        return {r[0] for r in con.execute("SELECT id FROM notes WHERE id IN (SELECT unnest($1)) UNION "
+                                          "SELECT note_id FROM history WHERE note_id IN (SELECT unnest($1))",
+                                          [ids]).fetchall()}
 
     # -- history -----------------------------------------------------------------------
 
@@ -187,11 +207,11 @@ STAGED = {
 
 
 class Staging:
-    """An index run's rows, written to tab-separated files as workers deliver them and loaded in
-    one bulk read per table: faster than passing Python lists to DuckDB, and memory stays flat."""
+    """An index run's rows in tab-separated files, one set per writing process, loaded in one
+    bulk read per table: workers write their own rows (nothing crosses processes but a summary),
+    it is faster than passing Python lists to DuckDB, and memory stays flat."""
 
     def __init__(self, folder: Path):
-        import csv
         import shutil
         import tempfile
 
@@ -199,19 +219,32 @@ class Staging:
             if time.time() - old.stat().st_mtime > 3600:
                 shutil.rmtree(old, ignore_errors=True)
         self.dir = Path(tempfile.mkdtemp(prefix="index-", suffix=".tmp", dir=folder))
-        self._files = {t: open(self.path(t), "w", encoding="utf-8", newline="") for t in STAGED}
-        self._writers = {t: csv.writer(f, delimiter="\t", lineterminator="\n") for t, f in self._files.items()}
-        self.counts = dict.fromkeys(STAGED, 0)
 
-    def path(self, table: str) -> Path:
-        return self.dir / f"{table}.tsv"
+    def writer(self) -> StagingWriter:
+        """A writer for this process (files named after its pid)."""
+        return StagingWriter(self.dir)
+
+    def files(self, table: str) -> list[str]:
+        return sorted(str(p) for p in self.dir.glob(f"{table}-*.tsv") if p.stat().st_size)
+
+    def remove(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class StagingWriter:
+    def __init__(self, folder: Path):
+        import csv
+
+        self._files = {t: open(folder / f"{t}-{os.getpid()}.tsv", "a", encoding="utf-8", newline="") for t in STAGED}
+        self._writers = {t: csv.writer(f, delimiter="\t", lineterminator="\n") for t, f in self._files.items()}
 
     def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None) -> None:
         w = self._writers
         w["files"].writerow((path, r.language if r else None, st.blob_id, st.size, st.mtime_ns,
                              r.code_hash if r else None, len(r.symbols) if r else 0,
                              r.syntax_errors if r else 0, reason))
-        self.counts["files"] += 1
         if r is None:
             return
         w["symbols"].writerows((s.id, s.kind, s.name, s.path, s.language, s.start_line, s.end_line, s.start_byte,
@@ -219,19 +252,14 @@ class Staging:
                                for s in r.symbols)
         w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call) for x in r.refs)
         w["bindings"].writerows((path, b.local, b.source) for b in r.bindings)
-        self.counts["symbols"] += len(r.symbols)
-        self.counts["refs"] += len(r.refs)
-        self.counts["bindings"] += len(r.bindings)
+
+    def flush(self) -> None:
+        for f in self._files.values():
+            f.flush()
 
     def close(self) -> None:
         for f in self._files.values():
             f.close()
-
-    def remove(self) -> None:
-        import shutil
-
-        self.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Store(NoteStore):
@@ -239,6 +267,20 @@ class Store(NoteStore):
         self.path = path
         self.lock_timeout = lock_timeout
         self.scripts = scripts if scripts is not None else migrations()
+        # Writes queued while the database was busy (core/journal.py), applied by whichever
+        # process opens the database for writing next: set by Project.
+        self.pending: PendingWrites | None = None
+
+    @contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for the database inside the block (an agent-side write that
+        would rather be queued than keep the agent waiting)."""
+        saved = self.lock_timeout
+        self.lock_timeout = min(saved, seconds)
+        try:
+            yield
+        finally:
+            self.lock_timeout = saved
 
     # -- connections -------------------------------------------------------------------
 
@@ -310,6 +352,7 @@ class Store(NoteStore):
         """One transaction: committed when the block ends, rolled back on any exception."""
         con = self._open(read_only=False)
         try:
+            self._apply_pending(con)
             con.execute("BEGIN")
             yield con
             con.execute("COMMIT")
@@ -321,6 +364,30 @@ class Store(NoteStore):
             raise
         finally:
             con.close()
+
+    def _apply_pending(self, con) -> None:
+        """Apply queued writes in their own transaction, before the caller's: a queued write that
+        fails to apply never costs the caller its own (it stays queued; one warning line)."""
+        hook = self.pending
+        if hook is None or not hook.waiting():
+            return
+        try:
+            con.execute("BEGIN")
+            done = hook.apply(con)
+            con.execute("COMMIT")
+        except Exception as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            import sys
+
+            print(f"tether: warning: queued notes not applied yet ({_first_line(e)})", file=sys.stderr)
+            return
+        try:
+            hook.applied(done)
+        except OSError:
+            pass  # left in the journal; applying it again skips what the database already has
 
     def create(self) -> None:
         self._open(False).close()
@@ -351,17 +418,16 @@ class Store(NoteStore):
 
     def load_staged(self, con, staging: Staging) -> None:
         """Insert what an index run staged, one bulk read per table. Old rows must be dropped first."""
-        staging.close()
         for table, columns in STAGED.items():
-            path = staging.path(table)
-            if not staging.counts[table]:
+            files = staging.files(table)
+            if not files:
                 continue
             names = ", ".join(c for c, _ in columns)
             types = ", ".join(f"'{c}': '{t}'" for c, t in columns)
             extra = ", current_timestamp" if table == "files" else ""
             cols = names + (", indexed_at" if table == "files" else "")
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT *{extra} FROM read_csv(?, delim = '\t', quote = '\"', "
-                        f"escape = '\"', header = false, columns = {{{types}}})", [str(path)])
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT *{extra} FROM read_csv(?, delim = '\\t', quote = '\"', "
+                        f"escape = '\"', header = false, columns = {{{types}}})", [files])
 
     def import_sources(self, con, only_paths: list[str] | None) -> list[tuple[str, str, str]]:
         """(path, source, table) of imports to resolve; all of them when only_paths is None."""
@@ -448,6 +514,27 @@ class Store(NoteStore):
                            "GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         return dict(rows)
 
+    # -- terminal UI (tui/): a lazily loaded symbol tree --------------------------------
+
+    def file_list(self, con) -> list[tuple[str, str | None, int]]:
+        """(path, language, number of symbols) of every indexed file, by path."""
+        return con.execute("SELECT path, language, symbols FROM files WHERE skipped IS NULL ORDER BY path").fetchall()
+
+    def file_symbols(self, con, path: str) -> list[Symbol]:
+        """The symbols defined in one file, in source order."""
+        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE path = ? ORDER BY start_byte, id",
+                           [path]).fetchall()
+        return [Symbol(*r) for r in rows]
+
+    def find_files(self, con, pattern: str, limit: int = 10) -> list[str]:
+        """Indexed file paths containing `pattern`'s characters in order; substrings first, shorter first."""
+        rows = con.execute(
+            "SELECT path FROM files WHERE skipped IS NULL AND path ILIKE $fuzzy ESCAPE '\\' "
+            "ORDER BY (path ILIKE '%' || $pl || '%' ESCAPE '\\') DESC, length(path), path LIMIT $limit",
+            {"fuzzy": "%" + "%".join(_like_escape(c) for c in pattern) + "%", "pl": _like_escape(pattern),
+             "limit": int(limit)}).fetchall()
+        return [r[0] for r in rows]
+
     def skipped_files(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path").fetchall()
 
@@ -503,6 +590,96 @@ class Store(NoteStore):
             f"SELECT src, kind, dst, resolved, line FROM edges WHERE {col} = ? AND kind <> 'contains' "
             f"ORDER BY {other}, line", [symbol_id]).fetchall()
         return [Edge(*r) for r in rows]
+
+
+    # -- capsule (core/capsule.py) -------------------------------------------------------
+
+    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None]]:
+        """(note id, private, link target, link kind) of every active note, one row per link;
+        target and kind are None for a project-wide note. Ordered by note id, then link position."""
+        return con.execute("""SELECT n.id, n.private, l.target, l.kind FROM notes n
+                              LEFT JOIN links l ON l.note_id = n.id WHERE n.state = 'active'
+                              ORDER BY n.id, l.position""").fetchall()
+
+    def active_note_texts(self, con) -> list[tuple[str, str]]:
+        return con.execute("SELECT id, text FROM notes WHERE state = 'active' ORDER BY id").fetchall()
+
+    def existing_nodes(self, con, nodes: list[str]) -> set[str]:
+        """Which of `nodes` (symbol ids or file paths) the index has now."""
+        if not nodes:
+            return set()
+        rows = con.execute("""SELECT id FROM symbols WHERE id = ANY($1)
+                              UNION SELECT path FROM files WHERE skipped IS NULL AND path = ANY($1)""",
+                           [nodes]).fetchall()
+        return {r[0] for r in rows}
+
+    def graph_edges(self, con, nodes: list[str]) -> list[tuple[str, str, str]]:
+        """Every resolved edge touching `nodes` (symbol ids or file paths), in either direction:
+        (src, dst, kind), contains (parent or file -> symbol) included, sorted, without duplicates."""
+        if not nodes:
+            return []
+        return con.execute("""
+            SELECT src, dst, kind FROM refs
+             WHERE dst IS NOT NULL AND src <> dst AND (src = ANY($1) OR dst = ANY($1))
+            UNION
+            SELECT coalesce(parent_id, path), id, 'contains' FROM symbols
+             WHERE id = ANY($1) OR coalesce(parent_id, path) = ANY($1)
+            ORDER BY 1, 2, 3""", [nodes]).fetchall()
+
+    def in_degrees(self, con, nodes: list[str]) -> dict[str, int]:
+        """How many resolved references (calls, inherits, imports) point at each of `nodes`."""
+        if not nodes:
+            return {}
+        rows = con.execute("SELECT dst, count(*) FROM refs WHERE dst = ANY($1) AND src <> dst GROUP BY dst",
+                           [nodes]).fetchall()
+        return dict(rows)
+
+    def symbols_named(self, con, names: list[str]) -> list[tuple[str, str]]:
+        """(lower-case name, id) of symbols whose name is one of `names` in any case."""
+        if not names:
+            return []
+        return con.execute("SELECT lower(name), id FROM symbols WHERE lower(name) = ANY($1) ORDER BY id",
+                           [[n.lower() for n in names]]).fetchall()
+
+    def files_named(self, con, names: list[str]) -> list[tuple[str, str]]:
+        """(name, path) of indexed files a name designates: the path, a path suffix after a '/',
+        the file name, or the file name without its extension."""
+        if not names:
+            return []
+        return con.execute("""
+            SELECT t.name, f.path FROM files f, (SELECT unnest($1) AS name) t
+             WHERE f.skipped IS NULL AND (f.path = t.name OR ends_with(f.path, '/' || t.name)
+                   OR regexp_replace(f.path, '^.*/', '') = t.name
+                   OR regexp_replace(regexp_replace(f.path, '^.*/', ''), '\\.[^.]*$', '') = t.name)
+             ORDER BY t.name, f.path""", [names]).fetchall()
+
+    def files_under(self, con, path: str) -> list[str]:
+        """Indexed files at `path` or under it (a directory); '' or '.' is the whole repository."""
+        path = path.strip("/")
+        if path in ("", "."):
+            return [r[0] for r in con.execute("SELECT path FROM files WHERE skipped IS NULL ORDER BY path").fetchall()]
+        return [r[0] for r in con.execute(
+            "SELECT path FROM files WHERE skipped IS NULL AND (path = $1 OR starts_with(path, $1 || '/')) ORDER BY path",
+            [path]).fetchall()]
+
+    def symbol_ids_in(self, con, paths: list[str], limit: int) -> list[str]:
+        """Ids of the symbols defined in `paths`, at most `limit` (by id)."""
+        if not paths:
+            return []
+        return [r[0] for r in con.execute(
+            f"SELECT id FROM symbols WHERE path = ANY($1) ORDER BY id LIMIT {int(limit)}", [paths]).fetchall()]
+
+    def symbols_touching(self, con, ranges: list[tuple[str, int, int]]) -> list[tuple[str, str | None, str]]:
+        """(id, parent_id, path) of the symbols whose lines intersect one of `ranges`
+        (path, first line, last line; 1-based, inclusive)."""
+        if not ranges:
+            return []
+        paths, starts, ends = (list(c) for c in zip(*ranges))
+        return con.execute("""
+            SELECT DISTINCT s.id, s.parent_id, s.path FROM symbols s,
+                   (SELECT unnest($1) AS path, unnest($2) AS lo, unnest($3) AS hi) r
+             WHERE s.path = r.path AND s.start_line <= r.hi AND s.end_line >= r.lo
+             ORDER BY s.id""", [paths, starts, ends]).fetchall()
 
 
 def _first_line(e: Exception) -> str:

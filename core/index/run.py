@@ -18,7 +18,7 @@ from tether.core.index.discover import Candidate, discover
 from tether.core.index.extract import extract
 from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
-from tether.core.store import FileState, Staging, Store
+from tether.core.store import FileState, Staging, StagingWriter, Store
 
 PARALLEL_MIN = 64  # files; below this a process pool costs more than it saves
 _MINIFIED_LINE = 1000  # mean bytes per line above which a big source file is minified
@@ -32,41 +32,62 @@ def _git_blob_id(data: bytes) -> str:
     return str(pygit2.hash(data))
 
 
-def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool):
-    """Read, classify, hash and extract one file. Runs in worker processes.
+def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter):
+    """Read, classify, hash and extract one file, staging its rows with `out`. Runs in workers.
 
     Returns ("same", path, state) when the content is unchanged, else
-    ("file", FileResult | None, path, state, skipped reason | None).
+    ("file", path, parsed, has syntax errors).
     """
     path = cand.path
+    state = FileState(cand.size, cand.mtime_ns, None)
+    result, reason = None, None
     try:
         with open(os.path.join(root, path), "rb") as f:
             data = f.read()
     except OSError as e:
-        return "file", None, path, FileState(cand.size, cand.mtime_ns, None), f"unreadable: {e.strerror or e}"
-    state = FileState(cand.size, cand.mtime_ns, _git_blob_id(data))
-    if not full and state.blob_id == prev_blob:
-        return "same", path, state
+        reason = f"unreadable: {e.strerror or e}"
+    else:
+        state.blob_id = _git_blob_id(data)
+        if not full and state.blob_id == prev_blob:
+            return "same", path, state
+        result, reason = _extract(path, data, state.blob_id)
+    out.add(result, path, state, reason)
+    return "file", path, result is not None, bool(result and result.syntax_errors)
+
+
+def _extract(path: str, data: bytes, blob_id: str) -> tuple[FileResult | None, str | None]:
+    """(extraction, None) or (None, why the file is skipped)."""
     if b"\0" in data[:8192]:
-        return "file", None, path, state, "binary"
+        return None, "binary"
     spec = language_for(path)
     if spec is None:
-        return "file", FileResult(path, None, code_hash=state.blob_id), path, state, None
+        return FileResult(path, None, code_hash=blob_id), None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
-        return "file", None, path, state, f"invalid UTF-8 at byte {e.start}"
+        return None, f"invalid UTF-8 at byte {e.start}"
     if len(data) > 20_000 and len(data) > _MINIFIED_LINE * (data.count(b"\n") + 1):
-        return "file", None, path, state, "minified"
+        return None, "minified"
     try:
-        return "file", extract(path, data, spec), path, state, None
+        return extract(path, data, spec), None
     except Exception as e:  # a grammar failure must not stop the run
-        return "file", None, path, state, f"parse failed: {type(e).__name__}: {e}"
+        return None, f"parse failed: {type(e).__name__}: {e}"
+
+
+_worker_out: StagingWriter | None = None
+
+
+def _start_worker(folder: Path) -> None:
+    global _worker_out
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _worker_out = StagingWriter(folder)
 
 
 def _process_batch(args):
     root, batch, full = args
-    return [process_file(root, c, prev, full) for c, prev in batch]
+    done = [process_file(root, c, prev, full, _worker_out) for c, prev in batch]
+    _worker_out.flush()
+    return done
 
 
 def run_index(root: Path, store: Store, config: Config, full: bool = False,
@@ -97,16 +118,18 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
             if result[0] == "same":
                 same[result[1]] = result[2]
                 return
-            r, path, state, reason = result[1:]
-            staging.add(r, path, state, reason)
+            _, path, parsed, has_errors = result
             written.append(path)
-            report.parsed += r is not None
-            if r is not None and r.syntax_errors:
+            report.parsed += parsed
+            if has_errors:
                 errors.append(path)
 
-        _parse_all(str(root), todo, full, config.workers, progress, sink)
+        out = staging.writer()
+        _parse_all(str(root), todo, full, config.workers, progress, sink, staging, out)
         for s in skipped_now:
-            sink(("file", None, s.path, FileState(None, None, None), s.reason))
+            out.add(None, s.path, FileState(None, None, None), s.reason)
+            written.append(s.path)
+        out.close()
         report.removed = len(removed)
         changed = bool(written or removed)
         if changed or same or last is None or last[1] != found.commit:
@@ -136,13 +159,14 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     return report
 
 
-def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None, sink) -> None:
-    """Process every file, handing each result to `sink` as it arrives."""
+def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None, sink,
+               staging: Staging, out: StagingWriter) -> None:
+    """Process every file, staging its rows, handing each summary to `sink` as it arrives."""
     total = len(todo)
     n = workers or os.cpu_count() or 1
     if total < PARALLEL_MIN or n == 1:
         for i, (c, prev) in enumerate(todo):
-            sink(process_file(root, c, prev, full))
+            sink(process_file(root, c, prev, full, out))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
@@ -151,7 +175,7 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                                   initializer=_start_worker, initargs=(staging.dir,))
         try:
             for part in pool.map(_process_batch, [(root, b, full) for b in batches]):
                 for result in part:
@@ -160,7 +184,7 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
                 if progress:
                     progress(done, total)
         finally:
-            # Ctrl-C reaches only this process (workers ignore it): stop at once, write nothing.
+            # On Ctrl-C (the workers ignore it) stop at once and write nothing.
             pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress(total, total)

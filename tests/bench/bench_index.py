@@ -63,11 +63,11 @@ def stdlib_sources():
             yield rel.as_posix(), path.read_bytes()
 
 
-def sympy_sources(workdir: Path):
+def sympy_sources(workdir: Path, version: str = SYMPY_VERSION):
     cache = workdir / "downloads"
-    wheel = cache / f"sympy-{SYMPY_VERSION}-py3-none-any.whl"
+    wheel = cache / f"sympy-{version}-py3-none-any.whl"
     if not wheel.exists():
-        subprocess.run([sys.executable, "-m", "pip", "download", f"sympy=={SYMPY_VERSION}", "--no-deps",
+        subprocess.run([sys.executable, "-m", "pip", "download", f"sympy=={version}", "--no-deps",
                         "--only-binary=:all:", "-q", "-d", str(cache)], check=True)
     with zipfile.ZipFile(wheel) as z:
         for name in sorted(z.namelist()):
