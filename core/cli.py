@@ -401,6 +401,53 @@ def cmd_import(project, args) -> int:
     return bad
 
 
+_ROOT_CLAUDE_MD = object()  # `--write` without a PATH: CLAUDE.md at the repository root
+
+
+def cmd_capsule(project, args) -> int:
+    if args.dry_run and args.write is None:
+        raise TetherError("--dry-run goes with --write", exit_code=EXIT_USAGE)
+    capsule = project.capsule(symbols=args.symbol, files=args.file, task=args.task, diff=args.diff,
+                              budget=args.budget, max_chars=args.max_chars, include=args.include,
+                              exclude=args.exclude, for_file=args.write is not None, reindex=args.reindex)
+    data = capsule.to_json() if args.format == "json" else None
+    size = f"{len(capsule.notes)} note{'s' if len(capsule.notes) != 1 else ''}, ~{capsule.tokens} tokens" + (
+        f"; {len(capsule.omitted)} left out" if capsule.omitted else "")
+    lines = []
+    if args.write is not None:
+        # PATH is typed relative to the current directory; the default is CLAUDE.md at the root
+        path = None if args.write is _ROOT_CLAUDE_MD else os.path.abspath(args.write)
+        w = project.write_claude_md(capsule.markdown, path, dry_run=args.dry_run)
+        if data is not None:
+            data["write"] = {"path": w.rel, "changed": w.changed, "created": w.created, "dry_run": w.dry_run,
+                             **({"diff": w.diff} if w.dry_run else {})}
+        elif not w.changed:
+            lines.append(f"{w.rel}: unchanged ({size})")
+        elif w.dry_run:
+            lines.append(w.diff.rstrip("\n"))
+        else:
+            what = "created" if w.created else "block appended" if w.appended else "block updated"
+            lines.append(f"{w.rel}: {what} ({size})")
+    if args.copy:
+        from tether.core.outputs.clipboard import copy
+
+        text = capsule.markdown if data is None else json.dumps(data, indent=2, ensure_ascii=False)
+        copied = copy(text)
+        if data is not None:
+            data["copy"] = {"method": copied.method, "detail": copied.detail}
+        else:
+            lines.append(f"copied {size} to {copied.detail}")
+    for warning in capsule.warnings:
+        print(f"tether: warning: {warning}", file=sys.stderr)
+    if data is not None:
+        _emit_json(data)
+    elif lines:
+        print("\n".join(lines))
+    else:
+        sys.stdout.write(capsule.markdown)
+    return EXIT_OK
+
+
 def cmd_demo(_project, args) -> int:
     from tether.core import demo
 
@@ -449,6 +496,25 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("stale", help="re-index, then list every note link that is not fresh")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_stale)
+
+    s = sub.add_parser("capsule", help="the notes relevant to a task, ranked, within a token budget")
+    s.add_argument("--symbol", action="append", default=[], metavar="S", help="focus on a symbol (repeatable)")
+    s.add_argument("--file", action="append", default=[], metavar="PATH",
+                   help="focus on a file or directory, relative to the root (repeatable)")
+    s.add_argument("--task", metavar="TEXT", help="focus on what a task text names (identifiers, files, words)")
+    s.add_argument("--diff", nargs="?", const="", metavar="REV",
+                   help="focus on the working tree's changes against HEAD, or since REV (REV...: the branch point)")
+    s.add_argument("--budget", type=int, metavar="N", help="token budget (default: [capsule] budget, 2000)")
+    s.add_argument("--max-chars", type=int, metavar="N", help="character limit as well")
+    s.add_argument("--format", choices=("md", "json"), default="md")
+    s.add_argument("--copy", action="store_true", help="copy to the clipboard (pyperclip, else OSC 52)")
+    s.add_argument("--write", nargs="?", const=_ROOT_CLAUDE_MD, metavar="PATH",
+                   help="write into tether's block of CLAUDE.md (default: CLAUDE.md at the root)")
+    s.add_argument("--dry-run", action="store_true", help="with --write: print the diff, write nothing")
+    s.add_argument("--include", action="append", default=[], metavar="ID", help="pin a note (first, if it fits)")
+    s.add_argument("--exclude", action="append", default=[], metavar="ID", help="drop a note")
+    s.add_argument("--reindex", action="store_true", help="update the index first (--diff always does)")
+    s.set_defaults(func=cmd_capsule)
 
     s = sub.add_parser("undo", help="revert the latest note operation (repeatable)")
     s.set_defaults(func=cmd_undo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 from tether.core.errors import TetherError
@@ -15,7 +16,8 @@ DEFAULT_EXCLUDE = (
     "*.generated.*", "*.g.dart", "package-lock.json", "yarn.lock", "pnpm-lock.yaml",
     "Cargo.lock", "poetry.lock", "go.sum",
 )
-DEFAULT_SECRETS = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", "*.p12", "*.pfx")
+# Files whose text never reaches an index, a capsule, a symbol view or an MCP answer.
+DEFAULT_SECRETS = (".env*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", "*.p12", "*.pfx")
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,24 @@ class Config:
     secret_patterns: tuple[str, ...] = DEFAULT_SECRETS
     # [store]
     lock_timeout: float = 10.0
+    queue_after: float = 3.0  # seconds an agent-side note waits before it goes to the journal
+    # [hooks]
+    hook_user_prompt: bool = False  # the UserPromptSubmit hook adds notes relevant to each prompt
 
     @property
     def exclude_patterns(self) -> tuple[str, ...]:
-        return DEFAULT_EXCLUDE + self.exclude
+        # secret files are never indexed (and Project filters them again wherever text is shown)
+        return DEFAULT_EXCLUDE + self.secret_patterns + self.exclude
+
+    @cached_property
+    def _secret_spec(self):
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(self.secret_patterns)
+
+    def is_secret(self, path: str) -> bool:
+        """Does a repository-relative path match a secret pattern (gitignore-style, any depth)?"""
+        return bool(path) and self._secret_spec.match_file(path)
 
 
 _SECTIONS = {
@@ -45,7 +61,8 @@ _SECTIONS = {
     "notes": {"auto_relink": "auto_relink", "auto_export": "auto_export"},
     "capsule": {"budget": "budget"},
     "secrets": {"patterns": "secret_patterns"},
-    "store": {"lock_timeout": "lock_timeout"},
+    "store": {"lock_timeout": "lock_timeout", "queue_after": "queue_after"},
+    "hooks": {"user_prompt": "hook_user_prompt"},
 }
 _TYPES = {f.name: f.type for f in fields(Config)}
 

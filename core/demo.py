@@ -866,6 +866,8 @@ def prepare(dest: Path | None = None, reset: bool = False):
 
     dest = Path(dest) if dest else default_location()
     ready = dest / ".tether" / "demo-ready"
+    if ready.exists() and ready.read_text("utf-8") != READY_MARK:
+        reset = True  # built by an older tether: its demo lacks what this one shows
     if reset and dest.exists():
         shutil.rmtree(dest)
     if not ready.exists():
@@ -874,7 +876,69 @@ def prepare(dest: Path | None = None, reset: bool = False):
         build(dest)
         project = Project(dest)
         project.index()
+        add_notes(project)  # notes linked at the first commit ...
         apply_second(dest)
-        project.index()
-        ready.write_text("built by tether demo\n", "utf-8")
+        project.index()  # ... and the second commit leaves some of them to triage
+        ready.write_text(READY_MARK, "utf-8")
     return Project(dest)
+
+
+READY_MARK = "built by tether demo (with notes)\n"
+
+# Notes a team and its agent would have written at the first commit, linked to the symbols
+# CHANGES then touches (and to some it leaves alone), plus a few project-wide ones.
+# (text, symbols, files, type, tags, source, session)
+NOTES: list[tuple[str, list[str], list[str], str, list[str], str, str | None]] = [
+    ("`refresh()` reloads the **whole** user cache in one query. Never call it per request: "
+     "`get()` already falls back to it on a cache miss.",
+     ["api/users.py::UserService.refresh"], [], "gotcha", ["performance"], "agent", "perf-review"),
+    ("`get()` refreshes the entire cache when a user is missing, so a burst of unknown ids costs "
+     "one full table scan each.",
+     ["api/users.py::UserService.get"], [], "insight", ["performance"], "agent", "perf-review"),
+    ("Emails are compared lower-cased and stripped everywhere; `normalize_email` is the one place "
+     "that does it. Don't lower-case by hand.",
+     ["api/users.py::normalize_email"], [], "convention", ["users"], "user", None),
+    ("`find_by_email` only searches the in-memory cache: call `refresh()` first after a bulk import.",
+     ["api/users.py::UserService.find_by_email"], [], "gotcha", ["users"], "user", None),
+    ("`charge()` takes an amount in **cents** as an `int`. Never pass floats: the gateway rejects "
+     "fractional cents.",
+     ["api/billing.py::charge"], [], "convention", ["billing"], "user", None),
+    ("The billing handler charges `invoice.total()` and only then marks the invoice paid; a failed "
+     "charge leaves it unpaid, which is what the retry job relies on.",
+     ["api/handlers.py::BillingHandler.post"], [], "decision", ["billing"], "agent", "billing-retry"),
+    ("The LAUNCH10 coupon campaign ends in March: remove `apply_coupon` and its call sites then.",
+     ["api/billing.py::apply_coupon"], [], "todo", ["billing"], "user", None),
+    ("`check_token` verifies the signature **before** the expiry, so a forged token never learns "
+     "whether it expired. Keep that order.",
+     ["api/auth.py::check_token"], [], "decision", ["security"], "user", None),
+    ("`TokenSigner.verify` must use `hmac.compare_digest`; comparing signatures with `==` leaks "
+     "timing.",
+     ["api/auth.py::TokenSigner"], [], "gotcha", ["security"], "agent", "security-audit"),
+    ("The CSV export is a one-off for the CRM migration; it reads `UserService._cache` directly "
+     "and will break if the cache changes shape.",
+     [], ["api/export.py"], "bug", ["users"], "agent", "crm-migration"),
+    ("`Pool` is **not thread-safe**: the server must stay single-threaded (`HTTPServer`, not "
+     "`ThreadingHTTPServer`) until `acquire()` takes a lock.",
+     ["api/db.py::Pool.acquire"], [], "gotcha", ["concurrency"], "user", None),
+    ("`Client.request` throws `ApiError` carrying the server's `error` message; UI code catches "
+     "`ApiError`, never a bare `Error`.",
+     ["web/src/api.ts::Client.request"], [], "convention", ["web"], "user", None),
+    ("`Checkout.pay` posts the cart lines as they are; the server recomputes every total. Never "
+     "trust amounts coming from the client.",
+     ["web/src/components/Checkout.ts::Checkout.pay"], [], "decision", ["web", "billing"], "user", None),
+    ("The session token lives in `localStorage` under `shop.token`; `signOut()` must remove it.",
+     ["web/src/session.ts::Session"], [], "insight", ["web", "security"], "agent", "web-auth"),
+    ("Run the API with `python -m api.server`. There is no auto-reload: restart it after every edit.",
+     [], [], "insight", ["workflow"], "user", None),
+    ("Python is formatted with `ruff format` (line length 100), TypeScript with prettier defaults. "
+     "Formatting-only commits are fine: they never make a note stale.",
+     [], [], "convention", ["workflow"], "user", None),
+]
+
+
+def add_notes(project) -> None:
+    """NOTES, added in one batch (one `tether undo` removes them all)."""
+    from tether.core.notes import Draft
+
+    project.add_notes([Draft(text, symbols, files, kind, tags, source, session)
+                       for text, symbols, files, kind, tags, source, session in NOTES])

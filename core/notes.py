@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from tether.core.errors import NotFound, TetherError
+from tether.core.errors import NotFound, StoreBusy, TetherError
 from tether.core.model import NOTE_MAX_CHARS, NOTE_TYPES, Anchor, Link, Note
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
@@ -86,7 +86,8 @@ class NoteOps:
         if row is None:
             raise NotFound(f"unknown file '{path}' (not indexed; run tether index?)")
         try:
-            text = (self.root / path).read_bytes()[:_FILE_ANCHOR_MAX].decode("utf-8", "replace")
+            text = "" if self.config.is_secret(path) else \
+                (self.root / path).read_bytes()[:_FILE_ANCHOR_MAX].decode("utf-8", "replace")
         except OSError:
             text = ""
         return Link(path, "file", Anchor(row[1], None, None, text, self._head()))
@@ -151,33 +152,111 @@ class NoteOps:
 
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
-                 private: bool = False, origin: str | None = None) -> Note:
+                 private: bool = False, origin: str | None = None, queue_if_busy: bool = False) -> Note:
         return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
-                                     private, origin)])[0]
+                                     private, origin)], queue_if_busy=queue_if_busy)[0]
 
-    def add_notes(self, drafts: list[Draft]) -> list[Note | None]:
+    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False) -> list[Note | None]:
         """Add notes in one batch (one undo reverts them all). Everything is checked and every
         link resolved before anything is written. A draft whose `origin` some note already has
-        is not added (None in its place): imports never add the same entry twice."""
+        is not added (None in its place): imports never add the same entry twice.
+
+        `queue_if_busy` (a write from the agent's side: MCP, `note add`, hooks): when another
+        process keeps the database for longer than `store.queue_after` seconds, the notes go to
+        the journal (core/journal.py) and come back with state "queued" and no links yet; their
+        ids are final, and whichever process writes next adds them with their links resolved."""
         checked = [(d, check_text(d.text), check_type(d.type)) for d in drafts]
+        ids = [new_note_id() for _ in drafts]
+        stamp, head = now(), self._head()
+        if not queue_if_busy:
+            return self._add_checked(checked, ids, stamp, head)
+        try:
+            with self.store.patience(self.config.queue_after):
+                return self._add_checked(checked, ids, stamp, head)
+        except StoreBusy:
+            pass
+        from tether.core import journal
+
+        queued = [Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp, head, "queued",
+                       d.private, [], d.origin) for (d, text, kind), nid in zip(checked, ids)]
+        try:
+            journal.append(self.dir, [{**dataclasses.asdict(n), "symbols": d.symbols, "files": d.files}
+                                      for n, (d, _, _) in zip(queued, checked)])
+        except OSError as e:
+            raise TetherError(f"the database is busy and the note could not be queued: {e}") from None
+        return queued
+
+    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
         self._ensure_indexed()
         with self.store.read() as con:
-            links = [self._links_for(con, d.symbols, d.files) for d in drafts]
-        stamp, head = now(), self._head()
+            links = [self._links_for(con, d.symbols, d.files) for d, _, _ in checked]
         out: list[Note | None] = []
         with self.store.write() as con:
             origins = self.store.note_origins(con)
             batch = self.store.next_batch(con)
-            for (d, text, kind), ls in zip(checked, links):
+            for (d, text, kind), ls, nid in zip(checked, links, ids):
                 if d.origin is not None and d.origin in origins:
                     out.append(None)
                     continue
-                note = Note(new_note_id(), text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
+                note = Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
                             head, "active", d.private, ls, d.origin)
                 self._record(con, batch, d.source, "add", None, note)
                 origins.add(d.origin)
                 out.append(note)
         return out
+
+    def apply_journal(self, con) -> tuple[set[str], list[dict]]:
+        """Add the notes queued in the journal, inside the caller's transaction (Store.write runs
+        this before its own work). Returns (entries done, entries rejected as malformed) for
+        `journal.remove` once the transaction committed. Each entry is one undoable batch.
+
+        A name that no longer resolves does not lose the note: it is added without that link,
+        tagged `unlinked`, with a last line saying which names and their candidates."""
+        from tether.core import journal
+
+        entries = journal.read(self.dir)
+        ids = [d["id"] for e in entries for d in e["drafts"] if isinstance(d, dict) and isinstance(d.get("id"), str)]
+        known = self.store.known_note_ids(con, ids)
+        origins = self.store.note_origins(con)
+        done, rejected = set(), []
+        for e in entries:
+            done.add(e["entry"])
+            if not all(journal.valid_draft(d) for d in e["drafts"]):
+                rejected.append(e)
+                continue
+            batch = None
+            for d in e["drafts"]:
+                if d["id"] in known or (d.get("origin") and d["origin"] in origins):
+                    continue
+                links, missing = self._links_lenient(con, d.get("symbols") or [], d.get("files") or [])
+                text, tags = d["text"], set(d.get("tags") or [])
+                if missing:
+                    tags.add("unlinked")
+                    remark = "\n\n(tether: not linked, as queued while the database was busy: " + "; ".join(missing) + ")"
+                    text += remark[:max(0, NOTE_MAX_CHARS - len(text))]
+                note = Note(d["id"], text, d["type"], sorted(tags), d.get("source") or "agent", d.get("session"),
+                            d["created_at"], now(), d.get("commit"), "active", bool(d.get("private")), links,
+                            d.get("origin"))
+                if batch is None:
+                    batch = self.store.next_batch(con)
+                self._record(con, batch, note.source, "add", None, note)
+                known.add(note.id)
+                origins.add(note.origin)
+        return done, rejected
+
+    def _links_lenient(self, con, symbols: list[str], files: list[str]) -> tuple[list[Link], list[str]]:
+        """Links for the names that resolve, and a line for each that does not."""
+        links: list[Link] = []
+        missing: list[str] = []
+        for kind, names in (("symbol", symbols), ("file", files)):
+            for name in names:
+                try:
+                    new = self._links_for(con, [name], []) if kind == "symbol" else self._links_for(con, [], [name])
+                except TetherError as err:
+                    missing.append(str(err))
+                    continue
+                links += [l for l in new if all(l.target != o.target for o in links)]
+        return links, missing
 
     def _change(self, note_ids: list[str], op: str, change, actor: str = "user") -> list[Note]:
         """Apply `change(con, note) -> Note` to each note in one batch; returns the notes after."""
@@ -276,14 +355,14 @@ class NoteOps:
 
         return self._change([note_id], "relink", change)[0]
 
-    def set_state(self, note_ids: list[str], state: str) -> list[Note]:
+    def set_state(self, note_ids: list[str], state: str, actor: str = "user") -> list[Note]:
         op = {"archived": "archive", "active": "restore", "deleted": "delete"}[state]
 
         def change(con, n: Note) -> Note:
             n.state = state
             return n
 
-        return self._change(note_ids, op, change)
+        return self._change(note_ids, op, change, actor)
 
     def purge_notes(self, note_ids: list[str]) -> list[Note]:
         return self._change(note_ids, "purge", lambda con, n: None)

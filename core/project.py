@@ -67,6 +67,7 @@ class Project(NoteOps):
         self.dir = self.root / TETHER_DIR
         self.config = load_config(self.dir / "config.toml")
         self.store = Store(self.dir / DB_NAME, self.config.lock_timeout)
+        self.store.pending = _Journal(self)  # notes queued while the database was busy
 
     @classmethod
     def open(cls, repo: str | Path | None = None) -> Project:
@@ -147,6 +148,28 @@ class Project(NoteOps):
             views = [v for v in views if any(s.status == status for s in v.links) or v.status == status]
         return views
 
+    def search_notes(self, query: str = "", symbol: str | None = None, status: str | None = None,
+                     states: tuple[str, ...] = ("active",)) -> list[NoteView]:
+        """Notes matching the words of `query` in their text, tags or link targets: those matching
+        the most words first, then the most recently updated. No query: every note, newest first."""
+        views = self.find_notes(symbol=symbol, status=status, states=states)
+        words = query_words(query)
+        scored = []
+        for v in views:
+            n = v.note
+            hay = " ".join([n.text, *n.tags, *(l.target for l in n.links)]).lower()
+            score = sum(1 for w in words if w in hay)
+            if score or not words:
+                scored.append((score, n.updated_at, n.id, v))
+        scored.sort(key=lambda t: (-t[0], _desc(t[1]), t[2]))
+        return [t[3] for t in scored]
+
+    def queued_notes(self) -> list[dict]:
+        """Notes waiting in the journal for the database (see core/journal.py)."""
+        from tether.core import journal
+
+        return journal.queued_notes(self.dir)
+
     def note_detail(self, note_id: str) -> NoteDetail:
         from tether.core.gitlog import commits_touching
         from tether.core.staleness import diff
@@ -160,7 +183,8 @@ class Project(NoteOps):
             if st.status in ("stale", "moved"):
                 now_id = st.to or st.target
                 if link.kind == "file":
-                    now_text = (self.root / now_id).read_text("utf-8", "replace") if (self.root / now_id).is_file() else ""
+                    now_text = (self.root / now_id).read_text("utf-8", "replace") \
+                        if (self.root / now_id).is_file() and not self.is_secret(now_id) else ""
                 else:
                     now_text = self.source(current[now_id]) if now_id in current else ""
                 extra["diff"] = diff(link.anchor.text, now_text, link.target, now_id)
@@ -208,6 +232,31 @@ class Project(NoteOps):
         with self.store.read() as con:
             return self.store.language_counts(con)
 
+    # -- for the terminal UI: a symbol tree loaded a level at a time ----------------------
+
+    def files(self) -> list[tuple[str, str | None, int]]:
+        """(path, language, number of symbols) of every indexed file, by path."""
+        with self.store.read() as con:
+            return self.store.file_list(con)
+
+    def file_symbols(self, path: str) -> list[Symbol]:
+        """The symbols of one file in source order (parents before their members)."""
+        with self.store.read() as con:
+            return self.store.file_symbols(con, path)
+
+    def find_files(self, pattern: str, limit: int = 10) -> list[str]:
+        """Indexed file paths matching `pattern` (its characters in order), best first."""
+        with self.store.read() as con:
+            return self.store.find_files(con, pattern, limit)
+
+    def version(self) -> tuple[int, str | None]:
+        """Changes whenever a note operation or an index run is recorded (by any process)."""
+        if not self.store.path.exists():
+            return (0, None)
+        with self.store.read() as con:
+            run = self.store.last_run(con)
+            return (self.store.history_seq(con), str(run[0]) if run else None)
+
     def resolve(self, name: str, con=None, suggest: bool = True) -> Symbol:
         """One symbol for a name, or NotFound listing the candidates (for an unknown name, with
         `suggest`, the nearest ones). `con`: reuse an open connection."""
@@ -218,6 +267,9 @@ class Project(NoteOps):
         name = name.strip()
         if not name:
             raise NotFound("empty symbol name")
+        exact = self.store.symbol(con, name) if "::" in name else None
+        if exact is not None:
+            return exact
         found = self.store.resolve_candidates(con, name)
         if found and found[0].id == name:
             return found[0]
@@ -237,7 +289,14 @@ class Project(NoteOps):
             callees = self.store.neighbours(con, sym.id, incoming=False)
         return SymbolView(sym, self.source(sym), callers, callees)
 
+    def is_secret(self, path: str) -> bool:
+        """Does a repository-relative path match `[secrets] patterns`? Such a file's text never
+        reaches a symbol view, an anchor, a diff, a capsule or an MCP answer."""
+        return self.config.is_secret(path)
+
     def source(self, sym: Symbol) -> str:
+        if self.is_secret(sym.path):
+            return f"<{sym.path} matches a secret pattern; its text is withheld>"
         try:
             data = (self.root / sym.path).read_bytes()
         except OSError as e:
@@ -245,7 +304,86 @@ class Project(NoteOps):
         line_start = data.rfind(b"\n", 0, sym.start_byte) + 1
         return textwrap.dedent(data[line_start : sym.end_byte].decode("utf-8", "replace"))
 
+    # -- capsule -----------------------------------------------------------------------
+
+    def capsule(self, symbols=(), files=(), task: str | None = None, diff: str | None = None,
+                budget: int | None = None, max_chars: int | None = None, include=(), exclude=(),
+                for_file: bool = False, reindex: bool = False, now=None):
+        """The notes relevant to a focus, ranked, within `budget` tokens (default: [capsule]
+        budget) and `max_chars` characters: a core.capsule.Capsule. `diff`: None (no diff focus),
+        "" (the working tree against HEAD) or a revision (`REV...`: its merge base with HEAD).
+        `include`/`exclude`: note ids pinned first or dropped. `for_file`: as written into a file
+        (private notes left out, dates instead of ages). The index is used as it is — updated
+        first only with `reindex`, for `diff`, or when the repository was never indexed."""
+        from tether.core import capsule as cap
+
+        budget = self.config.budget if budget is None else budget
+        cap.check_limits(budget, max_chars)
+        changes = None
+        if diff is not None:
+            from tether.core.gitdiff import changed_lines
+
+            changes = changed_lines(self.root, diff)
+        if reindex or diff is not None or not self.store.path.exists():
+            self.index()
+        focus = cap.Focus(tuple(symbols), tuple(files), task, diff)
+        return cap.build(self, focus, budget, max_chars, include, exclude, shared_only=for_file, dates=for_file,
+                         now=now, changes=changes)
+
+    def write_claude_md(self, text: str, path: str | Path | None = None, dry_run: bool = False):
+        """Put `text` in tether's managed block of CLAUDE.md (or `path`, inside the repository):
+        a core.outputs.claude_md.BlockWrite."""
+        from tether.core.outputs.claude_md import DEFAULT_PATH, write_block
+
+        return write_block(self.root, path or DEFAULT_PATH, text, dry_run=dry_run)
+
+
+_STOP_WORDS = frozenset(
+    "a an and are as at be but by can do does for from has have how i if in into is it its me my no not of on "
+    "or our so that the their then there these this to was we what when where which who why will with you your "
+    "please make let lets".split())
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct words of a query worth matching (lower case, 2+ characters, no stop words)."""
+    import re
+
+    seen: list[str] = []
+    for token in re.findall(r"[\w][\w./:-]*", text.lower()):
+        token = token.strip(".:-/")
+        parts = re.split(r"[./:-]+", token) if re.search(r"[./:-]", token) else []
+        for w in (token, *(p for p in parts if len(p) >= 3)):  # a dotted name or path counts by its parts too
+            if len(w) >= 2 and w not in _STOP_WORDS and w not in seen:
+                seen.append(w)
+    return seen
+
+
+def _desc(stamp: str) -> tuple[int, ...]:
+    """Sort key putting later ISO time stamps first."""
+    return tuple(-ord(c) for c in stamp)
+
 
 def _listing(ids: list[str], limit: int = 5) -> str:
     more = f" (+{len(ids) - limit} more)" if len(ids) > limit else ""
     return ", ".join(ids[:limit]) + more
+
+
+class _Journal:
+    """Store.pending for a Project: the notes in .tether/journal.jsonl (core/journal.py)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    def waiting(self) -> bool:
+        from tether.core import journal
+
+        return journal.pending(self.project.dir)
+
+    def apply(self, con):
+        return self.project.apply_journal(con)
+
+    def applied(self, token) -> None:
+        from tether.core import journal
+
+        done, rejected = token
+        journal.remove(self.project.dir, done, rejected)

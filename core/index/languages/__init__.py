@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from pathlib import PurePosixPath
 from typing import Callable
 
 from tether.core.index.languages import imports as _imp
@@ -202,8 +201,9 @@ def resolve_import(source: str, importer: str, paths) -> str | None:
 
 
 def language_for(path: str) -> LanguageSpec | None:
-    p = PurePosixPath(path)
-    return _BY_NAME.get(p.name) or _BY_EXT.get(p.suffix.lower())
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return _BY_NAME.get(name) or (_BY_EXT.get(name[dot:].lower()) if dot > 0 else None)
 
 
 @cache
