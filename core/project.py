@@ -7,18 +7,24 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tether.core.config import load_config
 from tether.core.errors import NotFound, TetherError
-from tether.core.index.run import Progress, run_index
 from tether.core.model import Edge, IndexReport, LinkStatus, Note, Symbol
 from tether.core.notes import NoteOps
 from tether.core.staleness import exact_moves, statuses, worst
 from tether.core.store import Store
 
+if TYPE_CHECKING:  # the indexer (tree-sitter, workers) loads only when an index runs
+    from tether.core.index.run import Progress
+
 TETHER_DIR = ".tether"
 DB_NAME = "tether.duckdb"
-_GITIGNORE = "# tether's local state; notes/ is shared through git\ntether.duckdb\ntether.duckdb.wal\n*.tmp\n"
+# local state added since the first version: appended to an existing .tether/.gitignore that lacks it
+_LOCAL_STATE = ("journal*", "sessions/")
+_GITIGNORE = ("# tether's local state; notes/ is shared through git\ntether.duckdb\ntether.duckdb.wal\n*.tmp\n"
+              + "".join(f"{line}\n" for line in _LOCAL_STATE))
 
 
 def find_root(start: Path) -> Path:
@@ -88,6 +94,12 @@ class Project(NoteOps):
             ignore = self.dir / ".gitignore"
             if not ignore.exists():
                 ignore.write_text(_GITIGNORE, "utf-8")
+            else:
+                have = ignore.read_text("utf-8", "replace")
+                missing = [line for line in _LOCAL_STATE if line not in have.splitlines()]
+                if missing:
+                    with open(ignore, "a", encoding="utf-8") as f:
+                        f.write(("" if have.endswith("\n") or not have else "\n") + "".join(f"{l}\n" for l in missing))
         except OSError as e:
             raise TetherError(f"cannot create {self.dir}: {e.strerror}") from None
 
@@ -95,6 +107,8 @@ class Project(NoteOps):
 
     def index(self, full: bool = False, progress: Progress | None = None) -> IndexReport:
         self._ensure_dir()
+        from tether.core.index.run import run_index
+
         report = run_index(self.root, self.store, self.config, full=full, progress=progress)
         if (report.parsed or report.removed) and self.config.auto_relink:
             self._follow_moves()

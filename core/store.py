@@ -594,12 +594,15 @@ class Store(NoteStore):
 
     # -- capsule (core/capsule.py) -------------------------------------------------------
 
-    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None]]:
-        """(note id, private, link target, link kind) of every active note, one row per link;
-        target and kind are None for a project-wide note. Ordered by note id, then link position."""
-        return con.execute("""SELECT n.id, n.private, l.target, l.kind FROM notes n
-                              LEFT JOIN links l ON l.note_id = n.id WHERE n.state = 'active'
-                              ORDER BY n.id, l.position""").fetchall()
+    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None, bool]]:
+        """(note id, private, link target, link kind, target exists in the index) of every active
+        note, one row per link; target and kind are None for a project-wide note. Ordered by note
+        id, then link position."""
+        return con.execute("""SELECT n.id, n.private, l.target, l.kind, s.id IS NOT NULL OR f.path IS NOT NULL
+                              FROM notes n LEFT JOIN links l ON l.note_id = n.id
+                              LEFT JOIN symbols s ON s.id = l.target
+                              LEFT JOIN files f ON f.path = l.target AND f.skipped IS NULL
+                              WHERE n.state = 'active' ORDER BY n.id, l.position""").fetchall()
 
     def active_note_texts(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT id, text FROM notes WHERE state = 'active' ORDER BY id").fetchall()
@@ -618,12 +621,12 @@ class Store(NoteStore):
         (src, dst, kind), contains (parent or file -> symbol) included, sorted, without duplicates."""
         if not nodes:
             return []
-        return con.execute("""
-            SELECT src, dst, kind FROM refs
-             WHERE dst IS NOT NULL AND src <> dst AND (src = ANY($1) OR dst = ANY($1))
-            UNION
-            SELECT coalesce(parent_id, path), id, 'contains' FROM symbols
-             WHERE id = ANY($1) OR coalesce(parent_id, path) = ANY($1)
+        return con.execute("""SELECT DISTINCT * FROM (
+            SELECT src, dst, kind FROM refs WHERE src = ANY($1) AND dst IS NOT NULL AND dst <> src
+            UNION ALL SELECT src, dst, kind FROM refs WHERE dst = ANY($1) AND dst <> src
+            UNION ALL SELECT coalesce(parent_id, path), id, 'contains' FROM symbols WHERE id = ANY($1)
+            UNION ALL SELECT parent_id, id, 'contains' FROM symbols WHERE parent_id = ANY($1)
+            UNION ALL SELECT path, id, 'contains' FROM symbols WHERE parent_id IS NULL AND path = ANY($1))
             ORDER BY 1, 2, 3""", [nodes]).fetchall()
 
     def in_degrees(self, con, nodes: list[str]) -> dict[str, int]:

@@ -204,7 +204,9 @@ def test_ctrl_c_leaves_the_index_usable(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-m", "tether.core.cli", "--repo", str(root), "index"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.6)
+    deadline = time.monotonic() + 60
+    while not list((root / ".tether").glob("index-*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # interrupt once the run is under way, not during start-up
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert "Traceback" not in err
