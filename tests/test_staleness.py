@@ -165,3 +165,34 @@ def test_two_branches_merged(make_project):
     stale = {(s.note_id, s.status) for s in project.stale()}
     assert (notes["load"].id, "stale") in stale and (notes["sign"].id, "stale") in stale
     assert (notes["helper"].id, "stale") not in stale
+
+
+MESSY = {
+    "app/orders.py": """\
+import os,sys
+class Order ( object ) :
+    '''An order.'''
+    def total(self,items,discount = 0.0):
+        return sum( [ i[ 'price' ]*i['qty'] for i in items ] )*( 1-discount )
+    def ship( self ,address ):
+        if(address is None): raise ValueError( 'no address' )
+        return {'to':address,'items':[1,2,3,],}
+def helper(x,y ,z):
+      return (x+y)*z
+""",
+}
+
+
+def test_a_repo_wide_black_reformat_leaves_every_note_fresh(make_project):
+    import black
+
+    project, repo = make_project(MESSY)
+    project.index()
+    ids = [project.add_note(f"note on {s}", symbols=[s]).id for s in ("Order", "Order.total", "Order.ship", "helper")]
+    ids.append(project.add_note("the file", files=["app/orders.py"]).id)
+    formatted = black.format_str(MESSY["app/orders.py"], mode=black.Mode())
+    assert formatted != MESSY["app/orders.py"]
+    commit(repo, "black", {"app/orders.py": formatted})
+    assert project.index().parsed == 1
+    assert project.stale() == []
+    assert {v.status for v in project.views(project.all_notes())} == {"fresh"}
