@@ -177,14 +177,20 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_start_worker, initargs=(staging.dir,))
         try:
-            for part in pool.map(_process_batch, [(root, b, full) for b in batches]):
+            # Workers are forked (by map) with SIGINT blocked: a Ctrl-C reaches only this process.
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                parts = pool.map(_process_batch, [(root, b, full) for b in batches])
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            for part in parts:
                 for result in part:
                     sink(result)
                 done += len(part)
                 if progress:
                     progress(done, total)
         finally:
-            # On Ctrl-C (the workers ignore it) stop at once and write nothing.
+            # On Ctrl-C stop at once and write nothing.
             pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress(total, total)
