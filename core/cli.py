@@ -164,9 +164,15 @@ def _read_text(arg: str) -> str:
 
 def cmd_note_add(project, args) -> int:
     note = project.add_note(_read_text(args.text), symbols=args.link, files=args.file, type=args.type,
-                            tags=args.tag, source=args.source, session=args.session, private=args.private)
+                            tags=args.tag, source=args.source, session=args.session, private=args.private,
+                            queue_if_busy=True)
+    queued = note.state == "queued"
+    if queued:  # another process held the database: the note waits in the journal
+        print(f"tether: the database is busy (another tether process is writing); note {note.id} is queued in "
+              ".tether/journal.jsonl and will be added, its links resolved, at tether's next write", file=sys.stderr)
     if args.json:
-        _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]})
+        _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]}
+                   | ({"queued": True} if queued else {}))
     else:
         print(note.id)
     return EXIT_OK
@@ -448,10 +454,78 @@ def cmd_capsule(project, args) -> int:
     return EXIT_OK
 
 
+def cmd_mcp(_project, args) -> int:
+    from tether.core.mcp_server import serve
+
+    return serve(args.repo)
+
+
+def cmd_hook(_project, args) -> int:
+    from tether.core.hooks import main as hook_main
+
+    return hook_main(args.name, args.repo)
+
+
+def cmd_install(_project, args) -> int:
+    from pathlib import Path
+
+    from tether.core import install
+    from tether.core.project import TETHER_DIR, Project, find_root
+
+    root = find_root(Path(args.repo) if args.repo else Path.cwd())
+    scope = "user" if args.user else "project"
+    verb = "install" if args.command == "install" else "uninstall"
+    if verb == "install":
+        plan = install.plan_install(root, scope, command=args.tether_command,
+                                    user_prompt=Project(root).config.hook_user_prompt)
+    else:
+        plan = install.plan_uninstall(root, scope)
+    where = f"Claude Code ({scope}{': ' + str(root) if scope == 'project' else ''})"
+    if args.dry_run:
+        if plan.changed:
+            sys.stdout.write(plan.diff())
+            print(f"(dry run: nothing written; without --dry-run this would {verb} tether for {where})")
+        else:
+            print(f"nothing would change: tether is {'already' if verb == 'install' else 'not'} installed for {where}")
+        for w in plan.warnings:
+            print(f"tether: warning: {w}", file=sys.stderr)
+        return EXIT_OK
+    if not plan.changed:
+        print(f"nothing changed: tether is {'already' if verb == 'install' else 'not'} installed for {where}")
+    else:
+        install.apply(plan)
+        print(f"{'installed tether for' if verb == 'install' else 'removed tether from'} {where}:")
+        for line in plan.summary:
+            print(f"  {line}")
+    if verb == "install" and scope == "project":
+        if not (root / TETHER_DIR).is_dir():
+            Project(root).init()
+            print(f"initialised {TETHER_DIR}/")
+        if plan.changed:
+            print("Commit .mcp.json, .claude/settings.json and .tether/ so your team gets the same set-up; "
+                  "Claude Code asks each person once to approve the project's MCP server.")
+    for w in plan.warnings:
+        print(f"tether: warning: {w}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _interactive() -> bool:
+    """A terminal on both ends: the TUI may open (never in a pipe or a script)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _open_tui(root) -> int:
+    from tether.tui import run as run_tui  # imported only here: the CLI starts fast without Textual
+
+    return run_tui(root)
+
+
 def cmd_demo(_project, args) -> int:
     from tether.core import demo
 
     project = demo.prepare(args.path, reset=args.reset)
+    if not args.no_tui and _interactive():
+        return _open_tui(project.root)
     report = project.index()
     langs = project.languages()
     print(f"demo project: {project.root}")
@@ -466,7 +540,8 @@ def cmd_demo(_project, args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="tether", description="Code-linked session memory for AI coding agents.")
+    p = _Parser(prog="tether", description="Code-linked session memory for AI coding agents. "
+                "Without a command, inside a repository, tether opens its terminal UI.")
     p.add_argument("--repo", metavar="PATH", help="repository root (default: the one containing the current directory)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -542,9 +617,32 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_import_claude_md)
 
-    s = sub.add_parser("demo", help="build (or reuse) the demo project and index it")
+    s = sub.add_parser("mcp", help="serve the Model Context Protocol over stdio (for Claude Code)")
+    s.set_defaults(func=cmd_mcp, no_project=True)
+
+    s = sub.add_parser("hook", help="a Claude Code hook: reads its JSON on stdin, never blocks (always exits 0)")
+    s.add_argument("name", metavar="session-start|user-prompt")
+    s.set_defaults(func=cmd_hook, no_project=True)
+
+    for verb, text in (("install", "register tether's MCP server and hooks with Claude Code (merging)"),
+                       ("uninstall", "remove exactly what `tether install` added")):
+        s = sub.add_parser(verb, help=text)
+        s.add_argument("target", choices=("claude",), help="the agent (claude: Claude Code)")
+        scope = s.add_mutually_exclusive_group()
+        scope.add_argument("--project", action="store_true",
+                           help=".mcp.json and .claude/settings.json in the repository (the default)")
+        scope.add_argument("--user", action="store_true", help="~/.claude.json and ~/.claude/settings.json")
+        s.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+        if verb == "install":
+            s.add_argument("--command", dest="tether_command", default="tether", metavar="CMD",
+                           help="the tether executable Claude Code runs (default: tether, from PATH)")
+        s.set_defaults(func=cmd_install, no_project=True)
+
+    s = sub.add_parser("demo", help="build (or reuse) the demo project and open the terminal UI on it")
     s.add_argument("--path", metavar="DIR", help="where to build it (default: ~/.cache/tether/demo)")
     s.add_argument("--reset", action="store_true", help="rebuild it from scratch")
+    s.add_argument("--no-tui", action="store_true", help="print a summary instead of opening the UI "
+                   "(also what happens when stdin or stdout is not a terminal)")
     s.set_defaults(func=cmd_demo, no_project=True)
     return p
 
@@ -627,15 +725,38 @@ def run(argv: list[str]) -> int:
     from tether.core.project import Project
 
     args = build_parser().parse_args(argv)
-    if args.command is None:
+    if args.command is None:  # inside a repository, on a terminal: the terminal UI
+        root = _repository(args.repo)
+        if root is not None and _interactive():
+            return _open_tui(root)
         build_parser().print_help()
         return EXIT_OK
     project = None if getattr(args, "no_project", False) else Project.open(args.repo)
     return args.func(project, args)
 
 
+def _repository(repo: str | None):
+    """The repository (or directory with .tether/) at --repo or around the current directory; None
+    when there is none."""
+    from pathlib import Path
+
+    from tether.core.project import TETHER_DIR, find_root
+
+    if repo:
+        root = Path(repo)
+        if not root.is_dir():
+            raise TetherError(f"{repo}: not a directory", exit_code=EXIT_USAGE)
+        return root.resolve()
+    root = find_root(Path.cwd())
+    return root if (root / ".git").exists() or (root / TETHER_DIR).is_dir() else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if _is_hook(argv):  # a hook must never block the agent, even on bad arguments
+        code = _run_hook(argv)
+        sys.stdout.flush()
+        return code
     try:
         code = run(argv)
     except TetherError as e:
@@ -657,6 +778,25 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_ERROR
     sys.stdout.flush()
     return code
+
+
+def _is_hook(argv: list[str]) -> bool:
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] == "--repo" else 1
+    return i < len(argv) and argv[i] == "hook"
+
+
+def _run_hook(argv: list[str]) -> int:
+    try:
+        run(argv)
+        return EXIT_OK
+    except BaseException as e:  # noqa: BLE001 - anything at all: one line, exit 0
+        if isinstance(e, SystemExit) and not e.code:
+            return EXIT_OK
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        print(f"tether hook: {msg}", file=sys.stderr)
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -76,13 +76,17 @@ class NoteOps:
 
     # -- anchors -----------------------------------------------------------------------
 
-    def _anchor_symbol(self, con, sym) -> Link:
-        deps = self.store.dependencies(con, sym.id)
+    def _anchor_symbol(self, con, sym, deps: dict[str, str] | None = None, head: str | None = None) -> Link:
+        """A link to `sym` anchored to its code now; `deps`/`head` when the caller has them."""
+        if deps is None:
+            deps = self.store.dependencies(con, [sym.id]).get(sym.id, {})
         return Link(sym.id, "symbol", Anchor(sym.code_hash, sym.sig_hash, sym.blind_hash,
-                                             self.source(sym), self._head(), deps))
+                                             self.source(sym), head or self._head(), deps))
 
     def _anchor_file(self, con, path: str) -> Link:
         row = self.store.file_row(con, path)
+        if row is None and self.config.is_secret(path):
+            raise NotFound(f"'{path}' matches a secret pattern ([secrets] patterns): tether never reads or links it")
         if row is None:
             raise NotFound(f"unknown file '{path}' (not indexed; run tether index?)")
         try:
@@ -105,16 +109,25 @@ class NoteOps:
             raise TetherError(f"{path}: outside the repository", exit_code=2) from None
 
     def _links_for(self, con, symbols: list[str], files: list[str]) -> list[Link]:
-        links: list[Link] = []
-        for name in symbols:
-            sym = self.resolve(name, con)
-            if all(l.target != sym.id for l in links):
-                links.append(self._anchor_symbol(con, sym))
-        for path in files:
-            rel = self._normalise_path(path)
-            if all(l.target != rel for l in links):
-                links.append(self._anchor_file(con, rel))
-        return links
+        return self._links_for_many(con, [(symbols, files)])[0]
+
+    def _links_for_many(self, con, wanted: list[tuple[list[str], list[str]]]) -> list[list[Link]]:
+        """For each (symbol names, file paths): its links, each name resolved (or NotFound)."""
+        resolved = [[self.resolve(name, con) for name in names] for names, _ in wanted]
+        deps = self.store.dependencies(con, sorted({s.id for syms in resolved for s in syms}))
+        head = self._head()
+        out = []
+        for syms, (_, files) in zip(resolved, wanted):
+            links: list[Link] = []
+            for sym in syms:
+                if all(l.target != sym.id for l in links):
+                    links.append(self._anchor_symbol(con, sym, deps.get(sym.id, {}), head))
+            for path in files:
+                rel = self._normalise_path(path)
+                if all(l.target != rel for l in links):
+                    links.append(self._anchor_file(con, rel))
+            out.append(links)
+        return out
 
     # -- reading -----------------------------------------------------------------------
 
@@ -187,22 +200,37 @@ class NoteOps:
         return queued
 
     def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
-        self._ensure_indexed()
-        with self.store.read() as con:
-            links = [self._links_for(con, d.symbols, d.files) for d, _, _ in checked]
+        if not self.store.path.exists():
+            self.index()
         out: list[Note | None] = []
+        # One connection, resolving and writing in one transaction: a read-only connection would
+        # keep other processes' writers out just the same, and each opening costs.
         with self.store.write() as con:
-            origins = self.store.note_origins(con)
-            batch = self.store.next_batch(con)
-            for (d, text, kind), ls, nid in zip(checked, links, ids):
-                if d.origin is not None and d.origin in origins:
-                    out.append(None)
-                    continue
-                note = Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
-                            head, "active", d.private, ls, d.origin)
-                self._record(con, batch, d.source, "add", None, note)
-                origins.add(d.origin)
-                out.append(note)
+            if self.store.last_run(con) is None:
+                never_indexed = True
+            else:
+                never_indexed = False
+                out = self._write_new(con, checked, ids, stamp, head)
+        if never_indexed:
+            self.index()
+            with self.store.write() as con:
+                out = self._write_new(con, checked, ids, stamp, head)
+        return out
+
+    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
+        links = self._links_for_many(con, [(d.symbols, d.files) for d, _, _ in checked])
+        out: list[Note | None] = []
+        origins = self.store.note_origins(con)
+        batch = self.store.next_batch(con)
+        for (d, text, kind), ls, nid in zip(checked, links, ids):
+            if d.origin is not None and d.origin in origins:
+                out.append(None)
+                continue
+            note = Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
+                        head, "active", d.private, ls, d.origin)
+            self._record(con, batch, d.source, "add", None, note)
+            origins.add(d.origin)
+            out.append(note)
         return out
 
     def apply_journal(self, con) -> tuple[set[str], list[dict]]:

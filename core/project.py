@@ -110,6 +110,7 @@ class Project(NoteOps):
         from tether.core.index.run import run_index
 
         report = run_index(self.root, self.store, self.config, full=full, progress=progress)
+        self.apply_queued()  # a run with nothing to write still adds the notes waiting for it
         if (report.parsed or report.removed) and self.config.auto_relink:
             self._follow_moves()
         from tether.core.sharing import sync_after_index
@@ -177,6 +178,12 @@ class Project(NoteOps):
                 scored.append((score, n.updated_at, n.id, v))
         scored.sort(key=lambda t: (-t[0], _desc(t[1]), t[2]))
         return [t[3] for t in scored]
+
+    def apply_queued(self) -> None:
+        """Add the notes waiting in the journal now (every write does so first anyway)."""
+        if self.store.pending is not None and self.store.pending.waiting():
+            with self.store.write():
+                pass
 
     def queued_notes(self) -> list[dict]:
         """Notes waiting in the journal for the database (see core/journal.py)."""
@@ -301,7 +308,12 @@ class Project(NoteOps):
         with self.store.read() as con:
             callers = self.store.neighbours(con, sym.id, incoming=True)
             callees = self.store.neighbours(con, sym.id, incoming=False)
-        return SymbolView(sym, self.source(sym), callers, callees)
+        source = self.source(sym)
+        if self.is_secret(sym.path):  # not even its signature
+            import dataclasses
+
+            sym = dataclasses.replace(sym, signature="<withheld: the file matches a secret pattern>")
+        return SymbolView(sym, source, callers, callees)
 
     def is_secret(self, path: str) -> bool:
         """Does a repository-relative path match `[secrets] patterns`? Such a file's text never

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -158,12 +159,17 @@ class NoteStore:
         return con.execute("SELECT path, code_hash, blob_id FROM files WHERE path = ? AND skipped IS NULL",
                            [path]).fetchone()
 
-    def dependencies(self, con, symbol_id: str) -> dict[str, str]:
-        """Resolved callees and bases of a symbol with their current code_hash."""
-        rows = con.execute("""SELECT DISTINCT s.id, s.code_hash FROM refs r JOIN symbols s ON s.id = r.dst
-                              WHERE r.src = ? AND r.kind IN ('calls', 'inherits') AND s.id <> r.src""",
-                           [symbol_id]).fetchall()
-        return dict(rows)
+    def dependencies(self, con, symbol_ids: list[str]) -> dict[str, dict[str, str]]:
+        """{symbol id: {resolved callee or base: its current code_hash}} for each of `symbol_ids`."""
+        if not symbol_ids:
+            return {}
+        rows = con.execute("""SELECT DISTINCT r.src, s.id, s.code_hash FROM refs r JOIN symbols s ON s.id = r.dst
+                              WHERE r.src IN (SELECT unnest($1)) AND r.kind IN ('calls', 'inherits')
+                                AND s.id <> r.src ORDER BY 1, 2""", [symbol_ids]).fetchall()
+        out: dict[str, dict[str, str]] = {}
+        for src, dep, code_hash in rows:
+            out.setdefault(src, {})[dep] = code_hash
+        return out
 
     def symbols_by_ids(self, con, ids: list[str]) -> dict[str, Symbol]:
         if not ids:
@@ -270,22 +276,25 @@ class Store(NoteStore):
         # Writes queued while the database was busy (core/journal.py), applied by whichever
         # process opens the database for writing next: set by Project.
         self.pending: PendingWrites | None = None
+        self._patience = threading.local()  # a shorter wait, per thread (see patience())
 
     @contextmanager
     def patience(self, seconds: float) -> Iterator[None]:
-        """Wait at most `seconds` for the database inside the block (an agent-side write that
-        would rather be queued than keep the agent waiting)."""
-        saved = self.lock_timeout
-        self.lock_timeout = min(saved, seconds)
+        """Wait at most `seconds` for the database inside the block, in this thread (an
+        agent-side write that would rather be queued than keep the agent waiting)."""
+        saved = getattr(self._patience, "seconds", None)
+        self._patience.seconds = seconds if saved is None else min(saved, seconds)
         try:
             yield
         finally:
-            self.lock_timeout = saved
+            self._patience.seconds = saved
 
     # -- connections -------------------------------------------------------------------
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + self.lock_timeout
+        short = getattr(self._patience, "seconds", None)
+        wait = self.lock_timeout if short is None else min(self.lock_timeout, short)
+        deadline = time.monotonic() + wait
         delay = 0.01
         while True:
             try:
@@ -296,11 +305,17 @@ class Store(NoteStore):
                                       "it is left untouched") from None
                 if time.monotonic() >= deadline:
                     raise StoreBusy(f"{self.path}: another process holds the database "
-                                    f"(waited {self.lock_timeout:g}s)") from None
+                                    f"(waited {wait:g}s)") from None
             time.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, 0.25)
 
     def _version(self, con) -> int:
+        try:  # the common case, in one cheap query (every connection asks)
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.Error:
+            row = None  # no meta table: a new file, or not tether's
+        if row:
+            return int(row[0])
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if "meta" not in tables:
             if tables:
@@ -594,15 +609,12 @@ class Store(NoteStore):
 
     # -- capsule (core/capsule.py) -------------------------------------------------------
 
-    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None, bool]]:
-        """(note id, private, link target, link kind, target exists in the index) of every active
-        note, one row per link; target and kind are None for a project-wide note. Ordered by note
-        id, then link position."""
-        return con.execute("""SELECT n.id, n.private, l.target, l.kind, s.id IS NOT NULL OR f.path IS NOT NULL
-                              FROM notes n LEFT JOIN links l ON l.note_id = n.id
-                              LEFT JOIN symbols s ON s.id = l.target
-                              LEFT JOIN files f ON f.path = l.target AND f.skipped IS NULL
-                              WHERE n.state = 'active' ORDER BY n.id, l.position""").fetchall()
+    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None]]:
+        """(note id, private, link target, link kind) of every active note, one row per link;
+        target and kind are None for a project-wide note. Ordered by note id, then link position."""
+        return con.execute("""SELECT n.id, n.private, l.target, l.kind FROM notes n
+                              LEFT JOIN links l ON l.note_id = n.id WHERE n.state = 'active'
+                              ORDER BY n.id, l.position""").fetchall()
 
     def active_note_texts(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT id, text FROM notes WHERE state = 'active' ORDER BY id").fetchall()
@@ -621,7 +633,7 @@ class Store(NoteStore):
         (src, dst, kind), contains (parent or file -> symbol) included, sorted, without duplicates."""
         if not nodes:
             return []
-        if len(nodes) <= 8:  # a few nodes: a list filter per scan is fastest
+        if len(nodes) <= 2:  # one or two nodes: a list filter per scan is fastest
             sql = """SELECT DISTINCT * FROM (
                 SELECT src, dst, kind FROM refs WHERE src = ANY($1) AND dst IS NOT NULL AND dst <> src
                 UNION ALL SELECT src, dst, kind FROM refs WHERE dst = ANY($1) AND dst <> src

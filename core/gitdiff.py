@@ -1,0 +1,79 @@
+"""Which lines changed: the working tree against HEAD (uncommitted edits, untracked files
+included), or against a revision — for `tether capsule --diff [REV]`.
+
+`REV` is anything git understands (`main`, `HEAD~3`, a commit id); `REV...` means the merge
+base of REV and HEAD, the branch point (`--diff main...`). Line numbers are those of the
+working tree, so they match the index after an incremental `tether index`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.core.errors import TetherError
+
+
+@dataclass(slots=True)
+class Changes:
+    # path -> changed line ranges of the working tree (1-based, inclusive); None: the whole file
+    files: dict[str, list[tuple[int, int]] | None] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)  # files gone from the working tree
+    base: str | None = None  # the commit compared against (None before the first commit)
+
+
+def changed_lines(root: Path, rev: str | None = None) -> Changes:
+    """The working tree's changes against HEAD (rev None or "") or against `rev`."""
+    import pygit2
+    from pygit2.enums import DeltaStatus, DiffOption
+
+    try:
+        repo = pygit2.Repository(str(root))
+    except pygit2.GitError:
+        raise TetherError(f"{root}: --diff needs a git repository", exit_code=2) from None
+    if repo.is_bare or repo.workdir is None:
+        raise TetherError(f"{root}: --diff needs a working tree", exit_code=2)
+    out = Changes()
+    if not rev and repo.head_is_unborn:  # no commit yet: everything is new
+        for path, flags in sorted(repo.status(untracked_files="all").items()):
+            if not flags & (pygit2.GIT_STATUS_WT_DELETED | pygit2.GIT_STATUS_IGNORED):
+                out.files[path] = None
+        return out
+    base = _base_commit(repo, rev or "HEAD")
+    out.base = str(base.id)
+    flags = (DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS
+             | DiffOption.SHOW_UNTRACKED_CONTENT)
+    diff = base.tree.diff_to_workdir(flags=flags, context_lines=0)
+    for patch in diff:
+        delta = patch.delta
+        if delta.status == DeltaStatus.DELETED:
+            out.deleted.append(delta.old_file.path)
+            continue
+        ranges = []
+        for hunk in patch.hunks:
+            if hunk.new_lines:
+                ranges.append((hunk.new_start, hunk.new_start + hunk.new_lines - 1))
+            else:  # lines only removed: the lines around the gap
+                ranges.append((max(hunk.new_start, 1), hunk.new_start + 1))
+        out.files[delta.new_file.path] = None if delta.is_binary else ranges
+    out.deleted.sort()
+    return out
+
+
+def _base_commit(repo, rev: str):
+    import pygit2
+
+    branch_point = rev.endswith("...")
+    name = rev[:-3] if branch_point else rev
+    try:
+        commit = repo.revparse_single(name).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError, pygit2.InvalidSpecError):
+        raise TetherError(f"unknown revision '{name}'", exit_code=2) from None
+    if not branch_point:
+        return commit
+    if repo.head_is_unborn:
+        raise TetherError(f"'{rev}': HEAD has no commit yet", exit_code=2)
+    base = repo.merge_base(commit.id, repo.head.target)
+    if base is None:
+        raise TetherError(f"'{rev}': {name} and HEAD have no common ancestor", exit_code=2)
+    return repo[base]

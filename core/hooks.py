@@ -1,0 +1,290 @@
+"""Claude Code hooks: `tether hook session-start` and `tether hook user-prompt`.
+
+Each reads the hook's JSON from stdin (`session_id`, `cwd`, `hook_event_name`, and `prompt`
+for UserPromptSubmit) and answers with Claude Code's documented JSON,
+`{"hookSpecificOutput": {"hookEventName": ..., "additionalContext": ...}}`, whose text the
+agent receives as context. The whole answer stays within Claude Code's 10,000-character cap.
+
+A hook never blocks the agent: whatever goes wrong, it exits 0 with nothing on stdout and one
+line on stderr. A repository without a `.tether/` folder gets nothing (a user-wide install
+must not create one in every repository Claude Code opens).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOOK_LIMIT = 10_000  # characters Claude Code keeps of a hook's output
+EVENTS = {"session-start": "SessionStart", "user-prompt": "UserPromptSubmit"}
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+_SESSION_DAYS = 7  # remembered note ids of older sessions are forgotten
+
+
+@dataclass(slots=True)
+class HookResult:
+    stdout: str = ""  # what to print (empty: nothing)
+    error: str | None = None  # the one stderr line, when something failed
+    notes: list[str] = field(default_factory=list)  # ids of the notes given to the agent
+
+
+def run_hook(name: str, stdin_text: str, repo: str | None = None, now=None) -> HookResult:
+    """Run one hook on its stdin text; never raises."""
+    try:
+        payload = _payload(stdin_text)
+        project = _project(payload, repo)
+        if project is None:
+            return HookResult()
+        if name == "session-start":
+            return session_start(project, payload, now=now)
+        if name == "user-prompt":
+            return user_prompt(project, payload, now=now)
+        return HookResult(error=f"unknown hook '{name}' (one of: {', '.join(EVENTS)})")
+    except KeyboardInterrupt:
+        return HookResult(error="interrupted")
+    except Exception as e:  # a hook never blocks the agent: one line, no traceback
+        from tether.core.errors import TetherError
+
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if not isinstance(e, TetherError):
+            msg = f"internal error: {type(e).__name__}: {msg}"
+        return HookResult(error=msg)
+
+
+def main(name: str, repo: str | None = None) -> int:
+    """The CLI entry: read stdin, print the answer; always exit 0."""
+    try:
+        text = "" if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        text, early = "", f"cannot read the hook input: {e}"
+    else:
+        early = None
+    result = HookResult(error=early) if early else run_hook(name, text, repo)
+    if result.error:
+        print(f"tether hook {name}: {result.error}", file=sys.stderr)
+    elif result.stdout:
+        try:
+            sys.stdout.write(result.stdout)
+            sys.stdout.flush()
+        except (BrokenPipeError, OSError):
+            pass
+    return 0
+
+
+# -- the hooks ---------------------------------------------------------------------------
+
+
+def session_start(project, payload: dict, now=None) -> HookResult:
+    """The capsule for the current branch (its changes against the default branch, plus the
+    working tree), how many notes wait for triage, and how to save what the agent learns."""
+    rev, label = branch_focus(project.root)
+    project.index()  # current statuses, and teammates' notes pulled since
+    diff = rev
+    if rev is not None:
+        from tether.core.errors import TetherError
+        from tether.core.gitdiff import changed_lines
+
+        try:
+            changes = changed_lines(project.root, rev)
+        except TetherError:  # no merge base with the default branch, say: the working tree alone
+            rev, diff, label = "", "", "uncommitted changes"
+            changes = changed_lines(project.root, rev)
+        changed = [p for p in [*changes.files, *changes.deleted] if not p.startswith(".tether/")]
+        if not changed:  # nothing changed on this branch: the whole project
+            diff, label = None, "no changes on this branch yet: the project's most important notes"
+    triage, suspect = _triage_counts(project)
+    queued = len(project.queued_notes())
+    lines = []
+    if triage:
+        lines.append(f"{triage} tether note{'s' if triage != 1 else ''} wait{'s' if triage == 1 else ''} for "
+                     "triage: the code they describe changed since they were written. The user can triage them "
+                     "with `tether` (terminal UI) or `tether stale`; you can list them with the MCP tool "
+                     "`list_stale`, then `confirm_note` what still holds and `archive_note` what does not.")
+    if suspect:
+        lines.append(f"({suspect} more only depend on code that changed: low severity.)")
+    if queued:
+        lines.append(f"{queued} note{'s' if queued != 1 else ''} saved while the database was busy "
+                     f"{'are' if queued != 1 else 'is'} queued and will be added at tether's next write.")
+    lines.append("When you learn something about this code that a later session should know (a gotcha, a "
+                 "decision, a convention), save it with the tether MCP tool `save_observation`, linked to the "
+                 "symbols it is about. `get_capsule` gives the notes for a task; `search_notes` finds notes.")
+    trailer = "\n---\n" + "\n".join(lines) + "\n"
+    intro = f"tether notes for this session ({label}).\n\n" if label else ""
+    result = _answer(project, "SessionStart", intro, trailer, dict(diff=diff, budget=project.config.budget),
+                     now=now, need_notes=diff is not None)
+    if not result.stdout:  # nothing noted about this branch's changes: the project's most important notes
+        intro = f"tether notes for this session ({label}: nothing noted about these changes, so the " \
+                "project's most important notes).\n\n"
+        result = _answer(project, "SessionStart", intro, trailer, dict(budget=project.config.budget), now=now)
+    _remember(project, payload.get("session_id"), result.notes, fresh=True)
+    return result
+
+
+def user_prompt(project, payload: dict, now=None) -> HookResult:
+    """The notes relevant to the prompt's text that this session has not been given yet;
+    nothing when `[hooks] user_prompt` is off (the default) or nothing is relevant."""
+    if not project.config.hook_user_prompt:
+        return HookResult()
+    prompt = payload.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip() or prompt.lstrip().startswith("/"):
+        return HookResult()
+    from tether.core.project import query_words
+
+    if not query_words(prompt):
+        return HookResult()
+    prompt = prompt[:2000]
+    shown = _shown(project, payload.get("session_id"))
+    result = _answer(project, "UserPromptSubmit", "tether notes relevant to this prompt:\n\n", "",
+                     dict(task=prompt, budget=max(1, project.config.budget // 2), exclude=shown),
+                     now=now, need_notes=True)
+    _remember(project, payload.get("session_id"), result.notes)
+    return result
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _payload(text: str) -> dict:
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"the hook input is not JSON ({e})") from None
+    if not isinstance(data, dict):
+        raise ValueError("the hook input is not a JSON object")
+    return data
+
+
+def _project(payload: dict, repo: str | None):
+    from tether.core.project import TETHER_DIR, Project, find_root
+
+    if repo:
+        start = Path(repo)
+    else:
+        cwd = payload.get("cwd") or os.environ.get("CLAUDE_PROJECT_DIR") or os.getcwd()
+        start = Path(cwd)
+    if not start.is_dir():
+        raise ValueError(f"{start}: not a directory")
+    root = find_root(start)
+    if not (root / TETHER_DIR).is_dir():
+        return None  # tether is not set up here: nothing to say
+    return Project(root)
+
+
+def branch_focus(root: Path) -> tuple[str | None, str | None]:
+    """(revision for the capsule's diff, label): the merge base with the default branch
+    (`origin/HEAD`, else a local main or master) — the branch's own commits plus the working
+    tree — or "" (the working tree only) when there is no default branch; (None, None) outside git."""
+    import pygit2
+
+    try:
+        repo = pygit2.Repository(str(root))
+    except pygit2.GitError:
+        return None, None
+    if repo.head_is_unborn:
+        return "", "uncommitted changes"
+    current = None if repo.head_is_detached else repo.head.shorthand
+    default = default_branch(repo)
+    if default is None:
+        return "", "uncommitted changes"
+    if current and default.split("/", 1)[-1] == current and not default.startswith("origin/"):
+        return "", f"branch {current}: uncommitted changes"
+    where = f"branch {current}" if current else "detached HEAD"
+    return f"{default}...", f"{where}: changes against {default}, plus uncommitted ones"
+
+
+def default_branch(repo) -> str | None:
+    """origin's default branch (refs/remotes/origin/HEAD), else a local main or master."""
+    ref = repo.references.get("refs/remotes/origin/HEAD")
+    if ref is not None:
+        target = ref.target if isinstance(ref.target, str) else None
+        if target and target.startswith("refs/remotes/") and repo.references.get(target) is not None:
+            return target[len("refs/remotes/"):]
+    for name in ("main", "master"):
+        if repo.references.get(f"refs/heads/{name}") is not None:
+            return name
+    return None
+
+
+def _triage_counts(project) -> tuple[int, int]:
+    """(notes with a stale, moved or orphaned link; notes only suspect), as of the current index."""
+    found = project.stale(reindex=False)
+    triage = {s.note_id for s in found if s.status != "suspect"}
+    suspect = {s.note_id for s in found if s.status == "suspect"} - triage
+    return len(triage), len(suspect)
+
+
+def _answer(project, event: str, intro: str, trailer: str, options: dict, now=None,
+            need_notes: bool = False) -> HookResult:
+    """The hook's JSON with the capsule between intro and trailer, the whole of it within
+    HOOK_LIMIT characters (the capsule is built to fit what is left)."""
+
+    def wrap(text: str) -> str:
+        return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
+                          ensure_ascii=False) + "\n"
+
+    overhead = len(wrap(intro + trailer))
+    room = HOOK_LIMIT - overhead
+    capsule = None
+    while room > 200:
+        capsule = project.capsule(max_chars=room, now=now, **options)
+        out = wrap(intro + capsule.markdown + trailer)
+        if len(out) <= HOOK_LIMIT:
+            break
+        room -= len(out) - HOOK_LIMIT + 50  # JSON escapes made it longer: build a smaller one
+        capsule = None
+    if capsule is None or (need_notes and not capsule.notes):
+        if need_notes or len(wrap(trailer)) > HOOK_LIMIT:
+            return HookResult()
+        return HookResult(wrap(trailer.lstrip("\n-")))
+    return HookResult(out, None, [c.note.id for c in capsule.notes])
+
+
+def _session_file(project, session_id) -> Path | None:
+    if not isinstance(session_id, str) or not _SESSION_ID.match(session_id):
+        return None
+    return project.dir / "sessions" / f"{session_id}.json"
+
+
+def _shown(project, session_id) -> list[str]:
+    """Ids of the notes this session was given already (they are not repeated)."""
+    path = _session_file(project, session_id)
+    if path is None:
+        return []
+    try:
+        ids = json.loads(path.read_text("utf-8")).get("notes", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(ids, list):
+        return []
+    ids = [i for i in ids if isinstance(i, str)]
+    if not ids:
+        return []
+    with project.store.read() as con:  # only notes that still exist (the capsule refuses unknown ids)
+        return sorted(n.id for n in project.store.notes(con, ids, ("active", "archived", "deleted")))
+
+
+def _remember(project, session_id, note_ids: list[str], fresh: bool = False) -> None:
+    """Add to the notes this session was given; `fresh` starts over (a new or cleared session)."""
+    path = _session_file(project, session_id)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        before = [] if fresh else _shown(project, session_id)
+        data = json.dumps({"notes": sorted(set(before) | set(note_ids))})
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(data, "utf-8")
+        os.replace(tmp, path)
+        cutoff = time.time() - _SESSION_DAYS * 86400
+        for old in path.parent.glob("*.json"):
+            if old.stat().st_mtime < cutoff:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # remembering is a nicety; the answer stands
