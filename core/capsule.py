@@ -47,6 +47,7 @@ from datetime import datetime, timezone
 
 from tether.core.errors import NotFound, TetherError
 from tether.core.model import STATUS_ORDER, LinkStatus, Note, Symbol
+from tether.core.notes import match_note_id
 
 ALPHA = 0.4  # restart probability: the share of its mass a node keeps each round
 ROUNDS = 2  # push rounds: edges are loaded for the seeds and their neighbours; two hops get mass
@@ -322,21 +323,17 @@ def check_limits(budget, max_chars) -> None:
 def _note_ids(store, con, given, option: str, active: bool) -> list[str]:
     out: list[str] = []
     for raw in given:
-        key = raw.strip().lower()
-        ids = store.note_ids_like(con, key) if key else []
-        if key in ids:
-            ids = [key]
-        if not ids:
-            raise NotFound(f"{option}: unknown note '{raw}'")
-        if len(ids) > 1:
-            raise NotFound(f"{option}: ambiguous note id '{raw}': {', '.join(ids[:5])}", ids)
+        try:
+            nid = match_note_id(store, con, raw)
+        except NotFound as e:
+            raise NotFound(f"{option}: {e}", e.candidates) from None
         if active:
-            found = store.notes(con, ids, ("active", "archived", "deleted"))
+            found = store.notes(con, [nid], ("active", "archived", "deleted"))
             if found and found[0].state != "active":
-                raise TetherError(f"{option}: note {ids[0]} is {found[0].state} "
-                                  f"(tether note restore {ids[0]} brings it back)", exit_code=2)
-        if ids[0] not in out:
-            out.append(ids[0])
+                raise TetherError(f"{option}: note {nid} is {found[0].state} "
+                                  f"(tether note restore {nid} brings it back)", exit_code=2)
+        if nid not in out:
+            out.append(nid)
     return out
 
 

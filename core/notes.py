@@ -44,6 +44,19 @@ def check_type(kind: str) -> str:
     return kind
 
 
+def match_note_id(store, con, raw: str) -> str:
+    """The note id `raw` names: the id itself or a unique prefix of one; NotFound otherwise."""
+    key = raw.strip().lower()
+    ids = store.note_ids_like(con, key) if key else []
+    if key in ids:
+        return key
+    if not ids:
+        raise NotFound(f"unknown note '{raw.strip()}'")
+    if len(ids) > 1:
+        raise NotFound(f"ambiguous note id '{raw.strip()}': {', '.join(ids[:5])}", ids)
+    return ids[0]
+
+
 def snapshot(note: Note | None) -> str | None:
     return None if note is None else json.dumps(dataclasses.asdict(note), sort_keys=True)
 
@@ -136,14 +149,7 @@ class NoteOps:
             return self._get(con, note_id, states)
 
     def _get(self, con, note_id: str, states=("active", "archived", "deleted")) -> Note:
-        note_id = note_id.strip().lower()
-        ids = self.store.note_ids_like(con, note_id) if note_id else []
-        if note_id in ids:
-            ids = [note_id]
-        if not ids:
-            raise NotFound(f"unknown note '{note_id}'")
-        if len(ids) > 1:
-            raise NotFound(f"ambiguous note id '{note_id}': {', '.join(ids[:5])}", ids)
+        ids = [match_note_id(self.store, con, note_id)]
         found = self.store.notes(con, ids, states)
         if not found:
             raise NotFound(f"note {ids[0]} is deleted (tether undo, or note restore, brings it back)")
