@@ -18,6 +18,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+screenshots: $(STAMP)
+	$(PY) -m tether.tui.screenshots screenshots
+
 bench: $(STAMP)
 	$(PY) tests/bench/bench_index.py
 

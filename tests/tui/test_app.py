@@ -1,0 +1,182 @@
+"""Everywhere: help, the command palette, re-indexing in a worker, live refresh from another
+process, errors as notifications, and how the CLI opens the app."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+from textual.widgets import DataTable
+
+from tests.helpers import git_repo
+from tests.tui.helpers import make_app, notifications, plain, settle, type_text, wait_for
+from tether.core import cli
+from tether.core.errors import TetherError
+from tether.core.project import Project
+from tether.tui.app import TetherApp
+from tether.tui.screens.help import HelpScreen
+from tether.tui.widgets.modebar import ModeBar
+from tether.tui.widgets.symbol_tree import SymbolTree
+
+
+async def test_help_lists_every_screens_keys(demo):
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(plain(s) for s in app.screen.query("Static"))
+        for expected in ("Browse", "Notes", "Triage", "Capsule", "Pick for capsule", "Unlink", "Confirm",
+                         "Relink", "Write CLAUDE.md", "Re-index", "command palette", "orphaned"):
+            assert expected in text, expected
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_number_keys_switch_screens(demo):
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, mode in (("2", "notes"), ("3", "triage"), ("4", "capsule"), ("1", "browse")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode
+            assert "3 Triage (11)" in plain(app.screen.query_one("#modebar-tabs"))
+
+
+async def test_palette_jumps_to_a_symbol(demo):
+    app = make_app(demo, mode="notes")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "deactivate")
+        await pilot.pause(0.6)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "browse"
+        assert app.screen.current == "api/users.py::UserService.deactivate"
+        tree = app.screen.query_one("#tree", SymbolTree)
+        assert tree.cursor_node.data.symbol.id == "api/users.py::UserService.deactivate"
+
+
+async def test_palette_opens_triage(demo):
+    app = make_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "open triage")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.current_mode == "triage"
+
+
+async def test_reindex_runs_in_a_worker_with_progress(demo, monkeypatch):
+    real_index = Project.index
+
+    def slow_index(self, full=False, progress=None):
+        progress(1, 4)
+        time.sleep(0.5)  # a long index: the UI must stay responsive meanwhile
+        return real_index(self, full=full, progress=progress)
+
+    acquire = demo / "api" / "db.py"
+    acquire.write_text(acquire.read_text().replace("conn = self._free.pop()", "conn = self._free.pop(0)"))
+    monkeypatch.setattr(Project, "index", slow_index)
+    app = make_app(demo, index_on_start=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.triage_count == 11
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.screen.query_one(ModeBar).has_class("-indexing"), timeout=2)
+        await pilot.press("2")  # the UI answers while the index runs
+        await wait_for(pilot, lambda: app.current_mode == "notes", timeout=0.4)
+        await settle(pilot)
+        assert app.indexing is None
+        assert not app.screen.query_one(ModeBar).has_class("-indexing")
+        assert any("1 parsed" in n for n in notifications(app))
+        assert app.triage_count == 12  # the Pool note went stale
+
+
+async def test_a_note_from_another_process_appears_within_two_seconds(demo):
+    app = TetherApp(demo, poll=1.0, mode="notes")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        assert table.row_count == 16
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tether.core.cli", "--repo", str(demo), "note", "add",
+            "Added by the agent while the UI was open", "--link", "charge", "--source", "agent")
+        assert await proc.wait() == 0
+        waited = await wait_for(pilot, lambda: table.row_count == 17, timeout=2.0)
+        assert waited < 2.0
+        assert any("Added by the agent" in v.note.text for v in app.screen.shown)
+        await wait_for(pilot, lambda: app.summary == "17 notes", timeout=1.0)
+
+
+async def test_errors_in_workers_are_notifications(demo, monkeypatch):
+    def broken(self, *a, **k):
+        raise TetherError(f"{self.store.path}: cannot open the database (corrupt); it is left untouched")
+
+    monkeypatch.setattr(Project, "show", broken)
+    app = make_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_symbol("api/billing.py::charge")
+        await settle(pilot)
+        assert any("cannot open the database (corrupt)" in n for n in notifications(app))
+        assert app.is_running
+
+
+async def test_a_repository_never_indexed(tmp_path):
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git_repo(root, {"app.py": "def main():\n    return helper()\n\n\ndef helper():\n    return 1\n"})
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("#tree", SymbolTree)
+        await wait_for(pilot, lambda: "app.py" in tree._node_of)
+        app.open_symbol("app.py::helper")
+        await settle(pilot)
+        assert app.screen.current == "app.py::helper"
+        assert (root / ".tether" / "tether.duckdb").exists()
+        assert app.triage_count == 0
+
+
+# -- the command line opens the app -----------------------------------------------------------
+
+
+def test_tether_without_a_command_opens_the_app_in_a_repository(demo, monkeypatch, tmp_path, capsys):
+    opened = []
+    monkeypatch.setattr(cli, "_open_tui", lambda root: opened.append(root) or 0)
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.chdir(demo / "api")
+    assert cli.main([]) == 0
+    assert opened == [demo]
+    assert cli.main(["--repo", str(demo)]) == 0
+    assert opened == [demo, demo]
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert cli.main([]) == 0
+    assert opened == [demo, demo]  # not a repository: the usage
+    assert "usage: tether" in capsys.readouterr().out
+    monkeypatch.setattr(cli, "_interactive", lambda: False)
+    monkeypatch.chdir(demo)
+    assert cli.main([]) == 0  # in a pipe: the usage, never the UI
+    assert opened == [demo, demo]
+
+
+def test_tether_demo_opens_the_app_unless_told_not_to(demo_template, monkeypatch, capsys):
+    opened = []
+    monkeypatch.setattr(cli, "_open_tui", lambda root: opened.append(root) or 0)
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    assert cli.main(["demo", "--path", str(demo_template)]) == 0
+    assert opened == [demo_template]
+    assert cli.main(["demo", "--path", str(demo_template), "--no-tui"]) == 0
+    assert opened == [demo_template]
+    out = capsys.readouterr().out
+    assert f"demo project: {demo_template}" in out and "80 symbols" in out

@@ -1,0 +1,158 @@
+"""How the UI reaches the core: every database and index call runs in a thread worker.
+
+`Backend` owns the one `Project` of the app and a lock. DuckDB refuses a read-only and a
+read-write connection to the same file inside one process, so the app's own workers take
+turns; other processes (the CLI, the agent) are handled by the store's retry with backoff.
+
+`Jobs` is mixed into screens and widgets: `run_job(job, done)` runs `job(project)` in a
+thread worker, which only posts a message back; the handler, on the event loop, calls
+`done(result)`. A TetherError becomes an error notification, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from tether.core.errors import StoreBusy, TetherError
+from tether.core.project import Project
+
+log = logging.getLogger("tether.tui")
+
+
+class Backend:
+    def __init__(self, root: str | Path):
+        self.project = Project(root)
+        self.lock = threading.RLock()
+        self._stat: tuple | None = None
+        self._version: tuple | None = None
+
+    def call(self, job: Callable[[Project], Any]) -> Any:
+        with self.lock:
+            return job(self.project)
+
+    # -- live refresh ------------------------------------------------------------------
+
+    def _stat_key(self) -> tuple:
+        path = self.project.store.path
+        key = []
+        for p in (path, path.with_name(path.name + ".wal")):
+            try:
+                st = os.stat(p)
+                key.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                key.append(None)
+        return tuple(key)
+
+    def changed(self, force: bool = False) -> tuple | None:
+        """The new data version when notes or the index changed since the last call (in any
+        process), else None. Cheap when nothing changed: two stat calls, no connection. A poll
+        never waits long: when our own workers or another process hold the database it answers
+        None and the next poll tries again. `force` (after our own writes) looks and waits."""
+        key = self._stat_key()
+        if key == self._stat and not force:
+            return None
+        if not self.lock.acquire(timeout=-1 if force else 0.05):
+            return None
+        store = self.project.store
+        saved = store.lock_timeout
+        try:
+            if not force:
+                store.lock_timeout = 0.3
+            version = self.project.version()
+        except StoreBusy:
+            return None
+        finally:
+            store.lock_timeout = saved
+            self.lock.release()
+        self._stat = key
+        if version == self._version and not force:
+            return None
+        self._version = version
+        return version
+
+
+class Recheck(Message):
+    """Look for changed data now (after one of our own writes), not at the next poll."""
+
+
+class DataChanged(Message):
+    """Notes or the index changed (in this process or another): screens reload what they show."""
+
+    def __init__(self, version: tuple):
+        super().__init__()
+        self.version = version
+
+
+class JobDone(Message):
+    def __init__(self, callback: Callable[[Any], None] | None, value: Any):
+        super().__init__()
+        self.callback = callback
+        self.value = value
+
+
+class JobFailed(Message):
+    def __init__(self, error: str, callback: Callable[[str], None] | None):
+        super().__init__()
+        self.error = error
+        self.callback = callback
+
+
+@dataclass(slots=True)
+class Progress:
+    done: int
+    total: int
+
+
+class Jobs:
+    """Mixed into a Screen or Widget: database work off the event loop."""
+
+    def run_job(self, job: Callable[[Project], Any], done: Callable[[Any], None] | None = None, *,
+                group: str = "job", exclusive: bool = False, failed: Callable[[str], None] | None = None,
+                write: bool = False) -> Worker:
+        """Run `job(project)` in a thread; `done(result)` runs on the event loop afterwards.
+        `exclusive`: a newer job of the same group makes an older one's result be dropped.
+        `write`: the job changes notes; every screen refreshes afterwards."""
+        backend: Backend = self.app.backend  # type: ignore[attr-defined]
+        app = self.app  # type: ignore[attr-defined]
+
+        def work() -> None:
+            try:
+                value = backend.call(job)
+            except TetherError as e:
+                self.post_message(JobFailed(str(e), failed))  # type: ignore[attr-defined]
+                return
+            except Exception as e:  # never a traceback in the UI
+                log.exception("job failed")
+                self.post_message(JobFailed(f"internal error: {type(e).__name__}: {e}", failed))  # type: ignore
+                return
+            if not get_current_worker().is_cancelled:
+                self.post_message(JobDone(done, value))  # type: ignore[attr-defined]
+            if write:
+                app.post_message(Recheck())
+
+        return self.run_worker(work, thread=True, group=group, exclusive=exclusive,  # type: ignore
+                               exit_on_error=False, name=group)
+
+    def on_job_done(self, message: JobDone) -> None:
+        message.stop()
+        if message.callback is not None:
+            try:
+                message.callback(message.value)
+            except Exception as e:  # a bug of ours: say so, keep the app running
+                log.exception("handler failed")
+                self.app.notify(f"internal error: {type(e).__name__}: {e}", title="tether",  # type: ignore
+                                severity="error", timeout=8)
+
+    def on_job_failed(self, message: JobFailed) -> None:
+        message.stop()
+        self.app.notify(message.error, title="tether", severity="error", timeout=8)  # type: ignore
+        if message.callback is not None:
+            message.callback(message.error)
