@@ -28,19 +28,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_index import SYMPY_VERSION, TETHER, machine, make_repo, sympy_sources  # noqa: E402
+from tests.bench.bench_index import SYMPY_VERSION, TETHER, machine, make_repo, run, sympy_sources  # noqa: E402
 
 NOTES = 2000
 FOCUS = 10
@@ -50,26 +47,6 @@ WORDS = ("cache", "simplify", "never", "always", "careful", "slow", "expression"
          "rational", "symbol", "returns", "raises", "when", "the", "a", "of", "to", "is", "not", "copy",
          "mutable", "hash", "order", "printing", "deprecated", "keep", "fast", "path", "recursion", "limit")
 TYPES = ("insight", "decision", "gotcha", "convention", "todo", "bug")
-
-
-def env() -> dict[str, str]:
-    e = dict(os.environ)
-    e.pop("PYTHONDONTWRITEBYTECODE", None)
-    return e
-
-
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """Run `cmd` to its end: (wall seconds, user+sys CPU seconds, stdout)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env())
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status):
-            err.seek(0)
-            sys.exit(f"{' '.join(cmd)} failed:\n{err.read().decode(errors='replace')}")
-        out.seek(0)
-        return seconds, usage.ru_utime + usage.ru_stime, out.read().decode()
 
 
 def note_text(rng: random.Random, i: int) -> str:
@@ -150,18 +127,18 @@ def main() -> int:
     run(floor_cmd)
     floor = [run(floor_cmd) for _ in range(args.repeats)]
     floor_wall = statistics.median(s[0] for s in floor)
-    floor_cpu = statistics.median(s[1] for s in floor)
+    floor_cpu = statistics.median(s.cpu for s in floor)
 
     rows = []
     for sid in focus_symbols(project):
         cmd = [str(TETHER), "--repo", repo, "capsule", "--symbol", sid, "--format", "json"]
         run(cmd)  # warm-up: bytecode cache, file cache
         samples = [run(cmd) for _ in range(args.repeats)]
-        data = json.loads(samples[-1][2])
+        data = json.loads(samples[-1].out)
         direct = [n.id for n in notes if any(l.target == sid for l in n.links)]
         inside = {n["id"] for n in data["notes"]}
         rows.append({"symbol": sid, "wall": statistics.median(s[0] for s in samples),
-                     "cpu": statistics.median(s[1] for s in samples), "tokens": data["tokens"],
+                     "cpu": statistics.median(s.cpu for s in samples), "tokens": data["tokens"],
                      "notes": len(data["notes"]), "omitted": len(data["omitted"]),
                      "direct": f"{sum(1 for d in direct if d in inside)}/{len(direct)}"})
 
