@@ -70,7 +70,7 @@ def main() -> int:
                        for i, sid in enumerate(picked)])
     upgrade(repo_dir, args.workdir)
 
-    first, _, out = run([str(TETHER), "--repo", str(repo_dir), "stale", "--json"])
+    first, _, out, _ = run([str(TETHER), "--repo", str(repo_dir), "stale", "--json"])
     counts = Counter(item["status"] for item in json.loads(out))
     again = statistics.median(run([str(TETHER), "--repo", str(repo_dir), "stale", "--json"])[0] for _ in range(3))
     fresh = args.notes - len({item["note"] for item in json.loads(out)})
