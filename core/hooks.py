@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tether.core.errors import TetherError
+
 HOOK_LIMIT = 10_000  # characters Claude Code keeps of a hook's output
 EVENTS = {"session-start": "SessionStart", "user-prompt": "UserPromptSubmit"}
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
@@ -48,8 +50,6 @@ def run_hook(name: str, stdin_text: str, repo: str | None = None, now=None) -> H
     except KeyboardInterrupt:
         return HookResult(error="interrupted")
     except Exception as e:  # a hook never blocks the agent: one line, no traceback
-        from tether.core.errors import TetherError
-
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         if not isinstance(e, TetherError):
             msg = f"internal error: {type(e).__name__}: {msg}"
@@ -155,9 +155,9 @@ def _payload(text: str) -> dict:
     try:
         data = json.loads(text)
     except ValueError as e:
-        raise ValueError(f"the hook input is not JSON ({e})") from None
+        raise TetherError(f"the hook input is not JSON ({e})") from None
     if not isinstance(data, dict):
-        raise ValueError("the hook input is not a JSON object")
+        raise TetherError("the hook input is not a JSON object")
     return data
 
 
