@@ -253,33 +253,26 @@ class CapsuleScreen(TetherScreen):
         return self.rows[i] if i is not None and 0 <= i < len(self.rows) else None
 
     def action_include(self) -> None:
-        r = self._row()
-        if r is None:
-            return
-        c = self.curation
-        if r.note_id in c.include:
-            c.include.remove(r.note_id)
-            self.notify(f"{r.note_id} is no longer pinned", timeout=2)
-        else:
-            c.include.append(r.note_id)
-            if r.note_id in c.exclude:
-                c.exclude.remove(r.note_id)
-            self.notify(f"{r.note_id} pinned in (it goes first)", timeout=2)
-        self.load()
+        self._curate(pin=True)
 
     def action_exclude(self) -> None:
+        self._curate(pin=False)
+
+    def _curate(self, pin: bool) -> None:
+        """Pin (or drop) the highlighted note; again undoes it. A note is never both."""
         r = self._row()
         if r is None:
             return
-        c = self.curation
-        if r.note_id in c.exclude:
-            c.exclude.remove(r.note_id)
-            self.notify(f"{r.note_id} is back", timeout=2)
+        mine, other = (self.curation.include, self.curation.exclude) if pin else \
+            (self.curation.exclude, self.curation.include)
+        if r.note_id in mine:
+            mine.remove(r.note_id)
+            self.notify(f"{r.note_id} is no longer pinned" if pin else f"{r.note_id} is back", timeout=2)
         else:
-            c.exclude.append(r.note_id)
-            if r.note_id in c.include:
-                c.include.remove(r.note_id)
-            self.notify(f"{r.note_id} excluded", timeout=2)
+            mine.append(r.note_id)
+            if r.note_id in other:
+                other.remove(r.note_id)
+            self.notify(f"{r.note_id} pinned in (it goes first)" if pin else f"{r.note_id} excluded", timeout=2)
         self.load()
 
     # -- outputs -----------------------------------------------------------------------
