@@ -1,4 +1,4 @@
-"""Many processes, one store: a full re-index, a polling reader (as the TUI polls) and four
+"""Many processes, one store: a full re-index, the terminal UI open and four
 writers (the CLI's `note add` and the MCP server) at once lose nothing and add nothing twice;
 `kill -9` anywhere in an index run, a note write, a journal append or a journal apply leaves
 every committed note in a database that opens.
@@ -74,24 +74,26 @@ async def go():
 anyio.run(go)
 """
 
-# The TUI's polling: read the version and the notes until told to stop; the count never goes down.
-READER = """
-import sys, time
+# The real terminal UI, headless under Pilot, polling the store as it does on a terminal; the
+# note count it shows never goes down.
+TUI = """
+import asyncio, sys
 from pathlib import Path
-from tether.core.errors import StoreBusy
-from tether.core.project import Project
+from tether.tui.app import TetherApp
 root, stop = sys.argv[1], Path(sys.argv[2])
-p, reads, busy, last = Project(root), 0, 0, 0
-while not stop.exists():
-    try:
-        p.version()
-        n = len(p.all_notes())
-        assert n >= last, (n, last)
-        last, reads = n, reads + 1
-    except StoreBusy:
-        busy += 1
-    time.sleep(0.05)
-print(reads, busy, last)
+
+async def main():
+    app = TetherApp(root, poll=0.5, index_on_start=False, mode="notes")
+    reads, last = 0, 0
+    async with app.run_test(size=(120, 30)) as pilot:
+        while not stop.exists():
+            await pilot.pause(0.2)
+            shown = int(app.summary.split()[0]) if app.summary else 0
+            assert shown >= last, (shown, last)
+            reads, last = reads + (shown != last or reads == 0), shown
+    print(reads, 0, last)
+
+asyncio.run(main())
 """
 
 INDEXER = """
@@ -114,7 +116,7 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     Project(root).index()
     stop = tmp_path / "stop"
     indexer = spawn(INDEXER, root, stop, stdout=subprocess.PIPE)
-    reader = spawn(READER, root, stop, stdout=subprocess.PIPE)
+    reader = spawn(TUI, root, stop, stdout=subprocess.PIPE)
     time.sleep(0.5)  # the re-index is under way
     writers = [spawn(CLI_WRITER, root, f"cli{k}", NOTES, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for k in range(2)]
@@ -126,6 +128,7 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     reads, busy, seen = map(int, reader.communicate(timeout=60)[0].split())
     assert [w.returncode for w in writers] == [0] * 4, [o[1][-2000:] for o in outs]
     assert indexer.returncode == 0 and reader.returncode == 0 and runs >= 1 and reads > 0
+    assert seen > 0  # the open UI showed notes arriving from the other processes
 
     cli_ids = [d["id"] for out, _ in outs[:2] for d in json_stream(out)]
     mcp_ids = [line.split()[1] for out, _ in outs[2:] for line in out.splitlines()]
