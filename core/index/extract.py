@@ -111,16 +111,18 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
         result.refs.append(Ref(enclosing(n), "calls", _text(source, n), n.start_point[0] + 1, is_self))
     for n in sorted(inherits.values(), key=lambda n: n.start_byte):
         result.refs.append(Ref(enclosing(n), "inherits", _text(source, n), n.start_point[0] + 1))
+    # Overlapping import patterns may report one statement twice (calls and bases are unique by node).
+    import_refs: dict[Ref, None] = {}
+    bindings: dict[Binding, None] = {}
     for sources, names in imports:
         for s in sources:
             target = _strip_quotes(_text(source, s))
             if not target:
                 continue
-            result.refs.append(Ref(path, "imports", target, s.start_point[0] + 1))
-            result.bindings += [Binding(_text(source, n), target) for n in names]
-    # Overlapping query patterns may report one statement twice.
-    result.refs = list(dict.fromkeys(result.refs))
-    result.bindings = list(dict.fromkeys(result.bindings))
+            import_refs[Ref(path, "imports", target, s.start_point[0] + 1)] = None
+            bindings.update((Binding(_text(source, n), target), None) for n in names)
+    result.refs += import_refs
+    result.bindings = list(bindings)
     return result
 
 

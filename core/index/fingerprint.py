@@ -36,6 +36,9 @@ _QUOTES = bytes.maketrans(b"'", b'"')
 _NOISE = b" \t\n\r\x0b\x0c,;()"  # deleted from tokens
 # Whitespace inside a string literal is part of its value: mark it so it survives _NOISE.
 _KEEP_WS = bytes.maketrans(bytes(range(0x21)), b"\x01" * 0x21)
+# A quick scan for a literal with an upper-case letter: most files have none, and the full
+# substitution below costs several times more.
+_UPPER_NUMBER = re.compile(rb"[0-9][A-Z]|0x[0-9a-f_]*[A-F]")
 _NUMBER = re.compile(rb"\b(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*\.?[\d_]*[eE][+-]?\d+)[jJlL]?")
 
 
@@ -114,7 +117,7 @@ class FileText:
         for node in skip:
             buf[node.start_byte : node.end_byte] = b" " * (node.end_byte - node.start_byte)
         text = bytes(buf).translate(_QUOTES)
-        if spec.numbers:
+        if spec.numbers and _UPPER_NUMBER.search(text):
             text = _NUMBER.sub(lambda m: m.group().lower(), text)
         self.buf = text
 
