@@ -29,6 +29,7 @@ from bench_index import TETHER, machine, make_repo, run, sympy_sources  # noqa: 
 
 from tether.core.notes import Draft  # noqa: E402
 from tether.core.project import Project  # noqa: E402
+from tether.core.sharing import export_notes  # noqa: E402
 
 OLD, NEW = "1.13.3", "1.14.0"
 NOTE_TYPES = ("insight", "gotcha", "decision", "convention", "todo", "bug")
@@ -68,6 +69,7 @@ def main() -> int:
     picked = rng.sample(symbols, args.notes)
     project.add_notes([Draft(f"Observation {i} about {sid.split('::')[1]}", [sid], type=rng.choice(NOTE_TYPES))
                        for i, sid in enumerate(picked)])
+    export_notes(project)  # as `tether note add` does (notes.auto_export)
     upgrade(repo_dir, args.workdir)
 
     first, _, out, _ = run([str(TETHER), "--repo", str(repo_dir), "stale", "--json"])
