@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Kinds whose nested functions are methods and whose fingerprint excludes nested definitions.
 CONTAINER_KINDS = frozenset(
@@ -29,8 +30,7 @@ class Symbol:
     blind_hash: str  # code_hash with the symbol's own name blanked: finds renames
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
     """An edge as extracted from one file, before names are resolved to symbol ids.
 
     `src` is a symbol id or the file path; `target` is a name (calls, inherits) or an

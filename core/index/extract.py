@@ -28,6 +28,10 @@ class _Def:
     id: str = ""
 
 
+def _start(node) -> int:
+    return node.start_byte
+
+
 def _text(src: bytes, node) -> str:
     return src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
@@ -54,29 +58,30 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     skip: list[object] = []
     strings: list[object] = []
     for _, caps in matches:
-        if "skip" in caps:
-            skip += caps["skip"]
-            continue
-        if "string" in caps:
-            strings += caps["string"]
-            continue
-        def_key = next((k for k in caps if k.startswith("definition.")), None)
-        if def_key:
-            node = caps[def_key][0]
+        # The commonest captures first: calls, then strings and comments.
+        if (found := caps.get("call.name")) is not None:
+            for n in found:
+                calls[n.id] = n
+        elif (found := caps.get("string")) is not None:
+            strings += found
+        elif (found := caps.get("skip")) is not None:
+            skip += found
+        elif (found := caps.get("inherit.name")) is not None:
+            for n in found:
+                inherits[n.id] = n
+        elif (found := caps.get("import.source")) is not None:
+            imports.append((found, caps.get("import.name", [])))
+        else:
+            def_key = next((k for k in caps if k.startswith("definition.")), None)
             names = caps.get("name")
-            if not names or node.id in defs:
+            if def_key is None or not names:
+                continue
+            node = caps[def_key][0]
+            if node.id in defs:
                 continue
             span = node.parent if node.parent is not None and node.parent.type in spec.wrappers else node
             scope = [p for s in caps.get("scope", []) for p in _text(source, s).replace("::", ".").split(".") if p]
             defs[node.id] = _Def(node, span, names[0], def_key.split(".", 1)[1], scope)
-        elif "call.name" in caps:
-            for n in caps["call.name"]:
-                calls[n.id] = n
-        elif "inherit.name" in caps:
-            for n in caps["inherit.name"]:
-                inherits[n.id] = n
-        elif "import.source" in caps:
-            imports.append((caps["import.source"], caps.get("import.name", [])))
 
     ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
     _nest(ordered)
@@ -97,8 +102,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
 
     starts = [d.span.start_byte for d in ordered]
 
-    def enclosing(node) -> str:
-        pos = node.start_byte
+    def enclosing(pos: int) -> str:
         i = bisect_right(starts, pos) - 1
         d = ordered[i] if i >= 0 else None
         while d is not None and not (d.span.start_byte <= pos < d.span.end_byte):
@@ -106,11 +110,13 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
         return d.id if d is not None else path
 
     prefixes = spec.self_prefixes
-    for n in sorted(calls.values(), key=lambda c: c.start_byte):
-        is_self = any(source.endswith(p, 0, n.start_byte) for p in prefixes)
-        result.refs.append(Ref(enclosing(n), "calls", _text(source, n), n.start_point[0] + 1, is_self))
-    for n in sorted(inherits.values(), key=lambda n: n.start_byte):
-        result.refs.append(Ref(enclosing(n), "inherits", _text(source, n), n.start_point[0] + 1))
+    refs = result.refs
+    for n in sorted(calls.values(), key=_start):
+        at = n.start_byte
+        refs.append(Ref(enclosing(at), "calls", n.text.decode("utf-8", "replace"), n.start_point[0] + 1,
+                        source.endswith(prefixes, 0, at)))
+    for n in sorted(inherits.values(), key=_start):
+        refs.append(Ref(enclosing(n.start_byte), "inherits", _text(source, n), n.start_point[0] + 1, False))
     # Overlapping import patterns may report one statement twice (calls and bases are unique by node).
     import_refs: dict[Ref, None] = {}
     bindings: dict[Binding, None] = {}
