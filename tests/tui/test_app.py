@@ -28,11 +28,24 @@ async def test_help_lists_every_screens_keys(demo):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(plain(s) for s in app.screen.query("Static"))
-        for expected in ("Browse", "Notes", "Triage", "Capsule", "Pick for capsule", "Unlink", "Confirm",
-                         "Relink", "Write CLAUDE.md", "Re-index", "command palette", "orphaned"):
+        for expected in ("Browse", "Notes", "Triage", "Capsule", "Pick for capsule", "Unlink", "Sort", "Confirm",
+                         "Relink", "Write the capsule into CLAUDE.md", "Diff", "Re-index", "command palette",
+                         "orphaned"):
             assert expected in text, expected
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_footer_fits_in_80_columns(demo):
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for mode in ("browse", "notes", "triage", "capsule"):
+            app.switch_mode(mode)
+            await settle(pilot)
+            keys = sorted((k.region for k in app.screen.query("FooterKey")), key=lambda r: r.x)
+            assert len(keys) >= 5 and all(r.width for r in keys), mode
+            assert all(a.right <= b.x for a, b in zip(keys, keys[1:])), (mode, keys)  # none hides another
+            assert keys[-1].right <= 80, mode
 
 
 async def test_number_keys_switch_screens(demo):

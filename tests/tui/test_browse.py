@@ -10,7 +10,7 @@ from tests.tui.helpers import make_app, plain, note_with, notifications, settle,
 from tether.core.project import Project
 from tether.tui.screens.browse import BrowseScreen
 from tether.tui.screens.modals import NoteEditor
-from tether.tui.widgets.symbol_tree import SymbolTree
+from tether.tui.widgets.symbol_tree import PROJECT, ProjectItem, SymbolTree
 
 
 def _markdown(screen, selector: str) -> str:
@@ -24,7 +24,7 @@ async def test_tree_is_lazy_and_marked(demo):
         tree = app.screen.query_one("#tree", SymbolTree)
         assert isinstance(app.screen, BrowseScreen)
         top = [str(n.label).split(" ")[0] for n in tree.root.children]
-        assert top[:2] == ["api/", "web/"] and "README.md" in top
+        assert top[:3] == ["◆", "api/", "web/"] and "README.md" in top
         assert not tree._loaded  # no file's symbols were read yet
         api = tree._node_of["api"]
         assert "11" in str(api.label)  # 11 notes link into api/, the worst of them orphaned
@@ -136,6 +136,40 @@ async def test_add_a_note_linked_to_the_selected_symbol(demo, project: Project):
         assert "1" in str(app.screen.query_one("#tree", SymbolTree)._node_of["api/db.py::Pool.release"].label)
 
 
+async def test_project_wide_notes_have_the_first_row(demo, project: Project):
+    wide = [n for n in project.all_notes() if not n.links]
+    assert len(wide) == 2
+    app = make_app(demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("#tree", SymbolTree)
+        first = tree.root.children[0]
+        assert isinstance(first.data, ProjectItem) and str(first.label).split() == ["◆", "project-wide", "2"]
+        tree.move_cursor(first)
+        await settle(pilot)
+        notes = _markdown(app.screen, "#detail-notes")
+        assert all(n.text.splitlines()[0] in notes for n in wide)
+        assert "project-wide notes" in plain(app.screen.query_one("#detail-title", Static))
+        await pilot.press("p")  # nothing to pick
+        assert "select a symbol or a file first" in notifications(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor) and app.screen.links == []
+        app.screen.query_one("#text").insert("Every endpoint returns JSON errors")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert note_with(project, "Every endpoint returns JSON errors").links == []
+        assert "Every endpoint returns JSON errors" in _markdown(app.screen, "#detail-notes")
+        assert str(tree.root.children[0].label).split() == ["◆", "project-wide", "3"]
+        api = tree._node_of["api"]
+        tree.move_cursor(api)
+        await settle(pilot)
+        assert "Every endpoint returns JSON errors" not in _markdown(app.screen, "#detail-notes")
+        app.open_symbol(PROJECT)  # how the palette or backspace come back to it
+        await settle(pilot)
+        assert tree.cursor_node is tree.root.children[0]
+
+
 async def test_pick_for_the_capsule(demo):
     app = make_app(demo)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -171,10 +205,10 @@ async def test_a_hundred_thousand_symbols_open_at_once(demo, monkeypatch):
         start = time.monotonic()
         await settle(pilot)
         tree = app.screen.query_one("#tree", SymbolTree)
-        await wait_for(pilot, lambda: len(tree.root.children) == 400)
+        await wait_for(pilot, lambda: len(tree.root.children) == 401)  # the project-wide row + 400
         assert time.monotonic() - start < 3
-        assert len(tree._node_of) == 400
+        assert len(tree._node_of) == 401
         tree._node_of["pkg007"].expand()
         await settle(pilot)
-        assert len(tree._node_of) == 450
+        assert len(tree._node_of) == 451
         assert not tree._loaded

@@ -17,7 +17,8 @@ from tether.core.model import Edge, Symbol
 from tether.tui.format import badge, kind_icon, note_markdown, short_target, source_syntax
 from tether.tui.screens.base import TetherScreen
 from tether.tui.widgets.modebar import ModeBar
-from tether.tui.widgets.symbol_tree import DirItem, FileItem, Layout, Markers, SymbolItem, SymbolTree
+from tether.tui.widgets.symbol_tree import (PROJECT, DirItem, FileItem, Layout, Markers, ProjectItem, SymbolItem,
+                                            SymbolTree)
 
 MAX_FILE_LINES = 400  # of a whole file shown when a file is selected
 
@@ -25,7 +26,7 @@ MAX_FILE_LINES = 400  # of a whole file shown when a file is selected
 @dataclass(slots=True)
 class Detail:
     target: str
-    kind: str  # a symbol kind, "file" or "directory"
+    kind: str  # a symbol kind, "file", "directory" or "project"
     title: Text
     source: str | None
     language: str | None
@@ -132,7 +133,7 @@ class BrowseScreen(TetherScreen):
         target = None
         if isinstance(item, SymbolItem):
             target = item.symbol.id
-        elif isinstance(item, (FileItem, DirItem)) and item.path:
+        elif isinstance(item, (FileItem, DirItem, ProjectItem)) and item.path:
             target = item.path
         if target and target != self.current:
             self.show(target)
@@ -144,6 +145,11 @@ class BrowseScreen(TetherScreen):
         language = tree.language(target)
 
         def job(project) -> Detail:
+            if target == PROJECT:
+                return Detail(target, "project", Text.assemble(
+                    ("project-wide notes", "bold"), "\n",
+                    ("linked to no symbol or file: they apply everywhere, like lines of CLAUDE.md", "dim")),
+                    None, None, 1, [], [])
             if "::" in target:
                 view = project.show(target)
                 s = view.symbol
@@ -182,25 +188,15 @@ class BrowseScreen(TetherScreen):
 
     def _notes_markdown(self, d: Detail) -> str:
         now = self.app.now()
-        if d.kind == "directory":
-            def hit(st) -> bool:
-                return any(t and t.startswith(d.target + "/") for t in (st.target, st.to))
-        elif d.kind == "file":
-            def hit(st) -> bool:
-                return any(t and (t == d.target or t.startswith(d.target + "::")) for t in (st.target, st.to))
+        if d.kind == "project":
+            chosen = [(v, []) for v in self.views if not v.links]
         else:
-            def hit(st) -> bool:
-                return d.target in (st.target, st.to)
-
-        parts = []
-        for v in self.views:
-            mine = [st for st in v.links if hit(st)]
-            if mine:
-                parts.append(note_markdown(v.note, v.status, mine, now))
-        if not parts:
+            hit = _link_filter(d)
+            chosen = [(v, mine) for v in self.views if (mine := [st for st in v.links if hit(st)])]
+        if not chosen:
             key = "a" if d.kind != "directory" else None
             return "*No notes here.*" + (f" Press **{key}** to add one." if key else "")
-        return "\n\n---\n\n".join(parts)
+        return "\n\n---\n\n".join(note_markdown(v.note, v.status, links, now) for v, links in chosen)
 
     def _fill_graph(self, selector: str, edges: list[Edge], incoming: bool) -> None:
         options = self.query_one(selector, OptionList)
@@ -322,7 +318,7 @@ class BrowseScreen(TetherScreen):
 
         d = self._detail
         links = []
-        if d is not None and d.kind != "directory":
+        if d is not None and d.kind not in ("directory", "project"):
             links = [(d.target, "file" if d.kind == "file" else "symbol")]
         self.app.push_screen(NoteEditor(links=links), self._note_added)
 
@@ -332,7 +328,7 @@ class BrowseScreen(TetherScreen):
 
     def action_pick(self) -> None:
         d = self._detail
-        if d is None or d.kind == "directory":
+        if d is None or d.kind in ("directory", "project"):
             self.notify("select a symbol or a file first", severity="warning", timeout=3)
             return
         picked = self.app.pick_for_capsule(d.target)
@@ -340,6 +336,15 @@ class BrowseScreen(TetherScreen):
         self.notify(f"{'picked' if picked else 'unpicked'} {d.target} — the capsule focuses on {n} "
                     f"symbol{'s' * (n != 1)}", timeout=3)
         self._show_detail(d)
+
+
+def _link_filter(d: Detail):
+    """Whether a link status belongs to what `d` shows: into a directory, a file, or one symbol."""
+    if d.kind == "directory":
+        return lambda st: any(t and t.startswith(d.target + "/") for t in (st.target, st.to))
+    if d.kind == "file":
+        return lambda st: any(t and (t == d.target or t.startswith(d.target + "::")) for t in (st.target, st.to))
+    return lambda st: d.target in (st.target, st.to)
 
 
 def _symbol_title(s: Symbol) -> Text:

@@ -49,13 +49,13 @@ class CapsuleScreen(TetherScreen):
     CSS_PATH = "capsule.tcss"
     BINDINGS = [
         Binding("c", "copy", "Copy", id="capsule.copy"),
-        Binding("w", "write", "Write CLAUDE.md", id="capsule.write"),
+        Binding("w", "write", "CLAUDE.md", tooltip="Write the capsule into CLAUDE.md", id="capsule.write"),
         Binding("i", "include", "Include", id="capsule.include"),
         Binding("x", "exclude", "Exclude", id="capsule.exclude"),
-        Binding("f", "add_focus", "Focus +", id="capsule.add_focus"),
+        Binding("f", "add_focus", "Focus", tooltip="Add a symbol to the focus", id="capsule.add_focus"),
         Binding("backspace", "drop_focus", "Focus −", show=False, id="capsule.drop_focus"),
         Binding("t", "task", "Task", id="capsule.task"),
-        Binding("d", "toggle_diff", "Diff", id="capsule.diff"),
+        Binding("d", "toggle_diff", "Diff", show=False, id="capsule.diff"),
         Binding("plus,equals_sign", "budget(1)", "Budget +", show=False, id="capsule.budget_up"),
         Binding("minus", "budget(-1)", "Budget −", show=False, id="capsule.budget_down"),
     ]

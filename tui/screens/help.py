@@ -39,7 +39,7 @@ def _keys(bindings) -> list[tuple[str, str]]:
     for b in bindings:
         if isinstance(b, Binding) and b.description:
             keys = ", ".join(_key_name(k) for k in b.key.split(","))
-            out.append((keys, b.description))
+            out.append((keys, b.tooltip or b.description))  # the footer's label may be shortened
     return out
 
 

@@ -35,10 +35,10 @@ class NotesScreen(TetherScreen):
         Binding("a", "add", "Add", id="notes.add"),
         Binding("e", "edit", "Edit", id="notes.edit"),
         Binding("l", "link", "Link", id="notes.link"),
-        Binding("L", "unlink", "Unlink", id="notes.unlink"),
+        Binding("L", "unlink", "Unlink", show=False, id="notes.unlink"),
         Binding("x", "archive", "Archive", id="notes.archive"),
         Binding("d,delete", "delete", "Delete", id="notes.delete"),
-        Binding("s", "sort", "Sort", id="notes.sort"),
+        Binding("s", "sort", "Sort", show=False, id="notes.sort"),
         Binding("slash", "search", "Search", id="notes.search"),
         Binding("escape", "clear_filters", "Clear filters", show=False, id="notes.clear_filters"),
     ]

@@ -24,6 +24,16 @@ from tether.tui.backend import Jobs
 from tether.tui.format import badge, kind_icon, worst
 
 
+PROJECT = "/"  # the key of the project-wide row: no repository path is "/"
+
+
+@dataclass(slots=True)
+class ProjectItem:
+    """The first row: the notes linked to no symbol or file, which apply to the whole project."""
+
+    path: str = PROJECT
+
+
 @dataclass(slots=True)
 class DirItem:
     path: str  # "" is the root
@@ -51,6 +61,7 @@ class Markers:
 
     by_target: dict[str, tuple[int, str]] = field(default_factory=dict)
     by_path: dict[str, tuple[int, str]] = field(default_factory=dict)
+    project: int = 0  # notes linked to nothing
 
     @classmethod
     def from_views(cls, views) -> "Markers":
@@ -73,7 +84,7 @@ class Markers:
                 path_notes[prefix] |= notes[t]
                 path_status[prefix] += status[t]
         by_path = {p: (len(path_notes[p]), worst(path_status[p])) for p in path_notes}
-        return cls(by_target, by_path)
+        return cls(by_target, by_path, sum(1 for v in views if not v.links))
 
 
 @dataclass(slots=True)
@@ -133,6 +144,7 @@ class SymbolTree(Tree, Jobs):
         self._node_of.clear()
         self._loaded.clear()
         self.clear()
+        self._node_of[PROJECT] = self.root.add_leaf(self._label(ProjectItem()), data=ProjectItem())
         self._add_children(self.root, "")
         self.loaded_once = True
         if cursor and cursor in self._node_of:
@@ -161,7 +173,10 @@ class SymbolTree(Tree, Jobs):
         return item.path
 
     def _label(self, item) -> Text:
-        if isinstance(item, DirItem):
+        if isinstance(item, ProjectItem):
+            count, status = self.markers.project, "fresh"
+            text = Text("◆ project-wide", style="bold italic")
+        elif isinstance(item, DirItem):
             count, status = self.markers.by_path.get(item.path, (0, "fresh"))
             text = Text(item.path.rsplit("/", 1)[-1] + "/", style="bold")
         elif isinstance(item, FileItem):
@@ -230,6 +245,9 @@ class SymbolTree(Tree, Jobs):
     def reveal(self, target: str) -> bool:
         """Expand down to a symbol id or a path and put the cursor on it (loading its file
         first when needed). False when the index has no such path."""
+        if target == PROJECT:
+            self.call_after_refresh(self._move_to, self._node_of[PROJECT])
+            return True
         path = target.split("::", 1)[0]
         if path not in self._files and target != path:
             return False
