@@ -126,7 +126,9 @@ class NoteOps:
 
     def _links_for_many(self, con, wanted: list[tuple[list[str], list[str]]]) -> list[list[Link]]:
         """For each (symbol names, file paths): its links, each name resolved (or NotFound)."""
-        resolved = [[self.resolve(name, con) for name in names] for names, _ in wanted]
+        # Exact ids (what agents and imports pass) in one query; the rest one by one.
+        exact = self.store.symbols_by_id(con, sorted({n.strip() for names, _ in wanted for n in names}))
+        resolved = [[exact.get(name.strip()) or self.resolve(name, con) for name in names] for names, _ in wanted]
         deps = self.store.dependencies(con, sorted({s.id for syms in resolved for s in syms}))
         head = self._head()
         out = []
@@ -162,12 +164,16 @@ class NoteOps:
     # -- writing -----------------------------------------------------------------------
 
     def _record(self, con, batch: int, actor: str, op: str, before: Note | None, after: Note | None) -> None:
-        note_id = (after or before).id
-        if after is None:
-            self.store.remove_note(con, note_id)
-        else:
-            self.store.put_note(con, after)
-        self.store.add_history(con, batch, now(), actor, op, note_id, snapshot(before), snapshot(after))
+        self._record_many(con, batch, [(actor, op, before, after)])
+
+    def _record_many(self, con, batch: int, changes: list[tuple[str, str, Note | None, Note | None]]) -> None:
+        """Write (actor, op, before, after) changes, in order, with their history (after None: removed)."""
+        if not changes:
+            return
+        stamp = now()
+        self.store.put_notes(con, [after or (before.id, None) for _, _, before, after in changes])
+        self.store.add_history(con, [(batch, stamp, actor, op, (after or before).id, snapshot(before), snapshot(after),
+                                      None) for actor, op, before, after in changes])
 
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
@@ -227,16 +233,14 @@ class NoteOps:
         links = self._links_for_many(con, [(d.symbols, d.files) for d, _, _ in checked])
         out: list[Note | None] = []
         origins = self.store.note_origins(con)
-        batch = self.store.next_batch(con)
         for (d, text, kind), ls, nid in zip(checked, links, ids):
             if d.origin is not None and d.origin in origins:
                 out.append(None)
                 continue
-            note = Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
-                        head, "active", d.private, ls, d.origin)
-            self._record(con, batch, d.source, "add", None, note)
+            out.append(Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
+                            head, "active", d.private, ls, d.origin))
             origins.add(d.origin)
-            out.append(note)
+        self._record_many(con, self.store.next_batch(con), [(n.source, "add", None, n) for n in out if n])
         return out
 
     def apply_journal(self, con) -> tuple[set[str], list[dict]]:
@@ -258,7 +262,7 @@ class NoteOps:
             if not all(journal.valid_draft(d) for d in e["drafts"]):
                 rejected.append(e)
                 continue
-            batch = None
+            added = []
             for d in e["drafts"]:
                 if d["id"] in known or (d.get("origin") and d["origin"] in origins):
                     continue
@@ -271,11 +275,11 @@ class NoteOps:
                 note = Note(d["id"], text, d["type"], sorted(tags), d.get("source") or "agent", d.get("session"),
                             d["created_at"], now(), d.get("commit"), "active", bool(d.get("private")), links,
                             d.get("origin"))
-                if batch is None:
-                    batch = self.store.next_batch(con)
-                self._record(con, batch, note.source, "add", None, note)
+                added.append((note.source, "add", None, note))
                 known.add(note.id)
                 origins.add(note.origin)
+            if added:
+                self._record_many(con, self.store.next_batch(con), added)
         return done, rejected
 
     def _links_lenient(self, con, symbols: list[str], files: list[str]) -> tuple[list[Link], list[str]]:
@@ -407,17 +411,13 @@ class NoteOps:
             batch = self.store.last_undoable_batch(con)
             if batch is None:
                 raise TetherError("nothing to undo")
-            undo_batch = self.store.next_batch(con)
-            reverted = []
-            for _, op, note_id, before, after in self.store.batch_entries(con, batch):
-                prior = from_snapshot(before)
-                if prior is None:
-                    self.store.remove_note(con, note_id)
-                else:
-                    self.store.put_note(con, prior)
-                self.store.add_history(con, undo_batch, now(), "user", "undo", note_id, after, before, batch)
-                reverted.append((op, note_id))
-        return reverted
+            undo_batch, stamp = self.store.next_batch(con), now()
+            entries = self.store.batch_entries(con, batch)
+            self.store.put_notes(con, [from_snapshot(before) or (note_id, None)
+                                       for _, _, note_id, before, _ in entries])
+            self.store.add_history(con, [(undo_batch, stamp, "user", "undo", note_id, after, before, batch)
+                                         for _, _, note_id, before, after in entries])
+        return [(op, note_id) for _, op, note_id, _, _ in entries]
 
     def history(self, note_id: str | None = None, limit: int = 100) -> list[dict]:
         with self.store.read() as con:

@@ -127,14 +127,15 @@ class Project(NoteOps):
             moves = exact_moves(self.store, con, list(notes.values()))
             if not moves:
                 return
-            batch = self.store.next_batch(con)
+            changes = []
             for note_id, old, new in moves:
                 before = notes[note_id]
                 after = dataclasses.replace(before, links=[
                     dataclasses.replace(l, target=new, moved_from=l.moved_from or old) if l.target == old else l
                     for l in before.links])
                 notes[note_id] = after
-                self._record(con, batch, "tether", "auto-relink", before, after)
+                changes.append(("tether", "auto-relink", before, after))
+            self._record_many(con, self.store.next_batch(con), changes)
 
     # -- staleness ---------------------------------------------------------------------
 

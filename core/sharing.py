@@ -536,11 +536,12 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
         gone = [nid for nid in state.files if nid not in listing] if only is None else []
         ids = list(incoming) + gone
         local = {n.id: n for n in project.store.notes(con, ids, ALL_STATES)} if ids else {}
+        changes: list[tuple] = []  # written in one go below: one undoable batch
         for nid, (note, new_rec, rel) in incoming.items():
             mine, base = local.get(nid), state.files.get(nid)
             state.files[nid] = new_rec
             if mine is None:
-                _apply(project, con, res, None, note)
+                changes.append((ACTOR, OP, None, note))
                 res.added.append(nid)
                 continue
             if mine.private:  # private is local: the file is removed on the next export
@@ -550,12 +551,12 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
             if ours == render(note):
                 res.unchanged.append(nid)
             elif theirs or note.updated_at > mine.updated_at:
-                _apply(project, con, res, mine, note)
+                changes.append((ACTOR, OP, mine, note))
                 res.updated.append(nid)
             elif note.updated_at < mine.updated_at:
                 res.unchanged.append(nid)  # ours is newer: the next export writes it
             elif base is not None and not base.conflict and _sha(ours.encode("utf-8")) == base.sha:
-                _apply(project, con, res, mine, note)  # only the file changed since the last sync
+                changes.append((ACTOR, OP, mine, note))  # only the file changed since the last sync
                 res.updated.append(nid)
             else:
                 new_rec.conflict = True
@@ -568,14 +569,11 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
                 res.missing.append((nid, _rel(project, nid)))  # kept: a branch without it, or deleted there
             elif mine is None or not _shared(mine):
                 del state.files[nid]
+        if changes:
+            res.batch = project.store.next_batch(con)
+            project._record_many(con, res.batch, changes)
         project.store.set_sync_state(con, state.dump())
     return res
-
-
-def _apply(project, con, res: ImportResult, before: Note | None, after: Note) -> None:
-    if res.batch is None:
-        res.batch = project.store.next_batch(con)
-    project._record(con, res.batch, ACTOR, OP, before, after)
 
 
 # -- automatic sync -------------------------------------------------------------------------------

@@ -62,25 +62,38 @@ NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, c
 LINK_COLUMNS = "note_id, target, kind, code_hash, sig_hash, blind_hash, anchor_text, commit, deps, moved_from, position"
 
 
+def _insert_columns(con, table: str, columns: str, rows: list[tuple]) -> None:
+    """INSERT many rows in one statement: one list per column, unnested side by side."""
+    names = [c.strip() for c in columns.split(",")]
+    select = ", ".join(f"unnest(${i + 1})" for i in range(len(names)))
+    con.execute(f"INSERT INTO {table} ({columns}) SELECT {select}", [list(col) for col in zip(*rows)])
+
+
 class NoteStore:
     """Notes, links and history: the SQL behind core/notes.py. Mixed into Store."""
 
-    def put_note(self, con, note: Note) -> None:
-        """Insert or replace a note with all its links."""
-        con.execute("DELETE FROM notes WHERE id = ?", [note.id])
-        con.execute("DELETE FROM links WHERE note_id = ?", [note.id])
-        con.execute(f"INSERT INTO notes ({NOTE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [note.id, note.text, note.type, note.tags, note.source, note.session, note.created_at,
-                     note.updated_at, note.commit, note.state, note.private, note.origin])
-        for i, link in enumerate(note.links):
-            a = link.anchor
-            con.execute(f"INSERT INTO links ({LINK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [note.id, link.target, link.kind, a.code_hash, a.sig_hash, a.blind_hash, a.text,
-                         a.commit, json.dumps(a.deps, sort_keys=True), link.moved_from, i])
-
-    def remove_note(self, con, note_id: str) -> None:
-        con.execute("DELETE FROM notes WHERE id = ?", [note_id])
-        con.execute("DELETE FROM links WHERE note_id = ?", [note_id])
+    def put_notes(self, con, notes: list[Note | tuple[str, None]]) -> None:
+        """Write notes with all their links, in order: a Note replaces the note with its id, an
+        (id, None) removes it. Bulk statements: importing thousands of notes stays fast."""
+        final: dict[str, Note | None] = {}
+        for n in notes:
+            if isinstance(n, Note):
+                final[n.id] = n
+            else:
+                final[n[0]] = None
+        ids = list(final)
+        con.execute("DELETE FROM notes WHERE id IN (SELECT unnest($1))", [ids])
+        con.execute("DELETE FROM links WHERE note_id IN (SELECT unnest($1))", [ids])
+        kept = [n for n in final.values() if n is not None]
+        if kept:
+            _insert_columns(con, "notes", NOTE_COLUMNS, [
+                (n.id, n.text, n.type, n.tags, n.source, n.session, n.created_at, n.updated_at, n.commit, n.state,
+                 n.private, n.origin) for n in kept])
+        links = [(n.id, l.target, l.kind, l.anchor.code_hash, l.anchor.sig_hash, l.anchor.blind_hash, l.anchor.text,
+                  l.anchor.commit, json.dumps(l.anchor.deps, sort_keys=True), l.moved_from, i)
+                 for n in kept for i, l in enumerate(n.links)]
+        if links:
+            _insert_columns(con, "links", LINK_COLUMNS, links)
 
     def notes(self, con, ids: list[str] | None = None, states: tuple[str, ...] = ("active", "archived"),
               ) -> list[Note]:
@@ -122,10 +135,12 @@ class NoteStore:
     def next_batch(self, con) -> int:
         return con.execute("SELECT coalesce(max(batch), 0) + 1 FROM history").fetchone()[0]
 
-    def add_history(self, con, batch: int, at: str, actor: str, op: str, note_id: str,
-                    before: str | None, after: str | None, undoes: int | None = None) -> None:
-        con.execute("INSERT INTO history VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM history), "
-                    "?, ?, ?, ?, ?, ?, ?, ?)", [batch, at, actor, op, note_id, before, after, undoes])
+    def add_history(self, con, rows: list[tuple]) -> None:
+        """Append (batch, at, actor, op, note_id, before, after, undoes) rows, numbered in order."""
+        if rows:
+            seq = con.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
+            _insert_columns(con, "history", 'seq, batch, "at", actor, op, note_id, before, after, undoes',
+                            [(seq + i, *r) for i, r in enumerate(rows, 1)])
 
     def last_undoable_batch(self, con) -> int | None:
         row = con.execute("""SELECT max(batch) FROM history WHERE op <> 'undo'
@@ -561,6 +576,10 @@ class Store(NoteStore):
     def symbol(self, con, symbol_id: str) -> Symbol | None:
         row = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id = ?", [symbol_id]).fetchone()
         return Symbol(*row) if row else None
+
+    def symbols_by_id(self, con, ids: list[str]) -> dict[str, Symbol]:
+        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id IN (SELECT unnest($1))", [ids]).fetchall()
+        return {r[0]: Symbol(*r) for r in rows}
 
     def find_symbols(self, con, pattern: str | None = None, kind: str | None = None, path: str | None = None,
                      limit: int | None = None) -> list[Symbol]:
