@@ -47,7 +47,7 @@ from datetime import datetime, timezone
 
 from tether.core.errors import NotFound, TetherError
 from tether.core.model import STATUS_ORDER, LinkStatus, Note, Symbol
-from tether.core.notes import match_note_id
+from tether.core.notes import designates, match_note_id
 
 ALPHA = 0.4  # restart probability: the share of its mass a node keeps each round
 ROUNDS = 2  # push rounds: edges are loaded for the seeds and their neighbours; two hops get mass
@@ -340,12 +340,6 @@ def _note_ids(store, con, given, option: str, active: bool) -> list[str]:
 # -- focus -> seeds ------------------------------------------------------------------------
 
 
-def _names(target: str, name: str) -> bool:
-    """Does `name` (a full id, or a dotted or path suffix) designate the link target?"""
-    return (target == name or target.endswith("::" + name) or target.endswith("." + name)
-            or target.endswith("/" + name))
-
-
 def _seeds(project, con, focus: Focus, changes, links: dict[str, list[tuple[str, str]]]) -> _Seeds:
     store = project.store
     s = _Seeds()
@@ -353,9 +347,9 @@ def _seeds(project, con, focus: Focus, changes, links: dict[str, list[tuple[str,
         try:
             sym = project.resolve(name, con)
         except NotFound as e:
-            if e.candidates and "ambiguous" in str(e):
+            if e.ambiguous:
                 raise
-            gone = {t for ls in links.values() for t, k in ls if k == "symbol" and _names(t, name.strip())}
+            gone = {t for ls in links.values() for t, k in ls if k == "symbol" and designates(t, name.strip())}
             if not gone:
                 raise
             s.gone |= gone

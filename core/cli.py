@@ -159,7 +159,13 @@ def _age(stamp: str) -> str:
 
 
 def _read_text(arg: str) -> str:
-    return sys.stdin.read() if arg == "-" else arg
+    if arg != "-":
+        return arg
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise TetherError(f"the text on stdin is not UTF-8 (byte {e.start})", exit_code=EXIT_USAGE) from None
 
 
 def cmd_note_add(project, args) -> int:
@@ -167,7 +173,9 @@ def cmd_note_add(project, args) -> int:
                             tags=args.tag, source=args.source, session=args.session, private=args.private,
                             queue_if_busy=True)
     queued = note.state == "queued"
-    if queued:  # another process held the database: the note waits in the journal
+    if not queued:
+        project.share()
+    else:  # another process held the database: the note waits in the journal
         print(f"tether: the database is busy (another tether process is writing); note {note.id} is queued in "
               ".tether/journal.jsonl and will be added, its links resolved, at tether's next write", file=sys.stderr)
     if args.json:
@@ -227,6 +235,7 @@ def cmd_note_edit(project, args) -> int:
     if text is None and args.type is None and args.tag is None and args.private is None:
         text = _edit_in_editor(project.note(args.id).text)
     note = project.edit_note(args.id, text=text, type=args.type, tags=args.tag, private=args.private)
+    project.share()
     print(note.id)
     return EXIT_OK
 
@@ -243,7 +252,11 @@ def _edit_in_editor(text: str) -> str:
         f.write(text)
         path = f.name
     try:
-        if subprocess.call([*shlex.split(editor), path]) != 0:
+        try:
+            code = subprocess.call([*shlex.split(editor), path])
+        except (OSError, ValueError) as e:
+            raise TetherError(f"cannot run the editor '{editor}' ({e}); give --text instead", exit_code=2) from None
+        if code != 0:
             raise TetherError("the editor exited with an error; nothing changed")
         with open(path, encoding="utf-8") as f:
             return f.read()
@@ -251,7 +264,9 @@ def _edit_in_editor(text: str) -> str:
         os.unlink(path)
 
 
-def _print_ids(notes) -> int:
+def _changed(project, notes) -> int:
+    """After a note operation: share it (.tether/notes/), print the ids of the notes."""
+    project.share()
     for n in notes:
         print(n.id)
     return EXIT_OK
@@ -260,11 +275,11 @@ def _print_ids(notes) -> int:
 def cmd_note_link(project, args) -> int:
     symbols = [] if args.file else [args.symbol]
     files = [args.symbol] if args.file else []
-    return _print_ids([project.link_note(args.id, symbols, files)])
+    return _changed(project, [project.link_note(args.id, symbols, files)])
 
 
 def cmd_note_unlink(project, args) -> int:
-    return _print_ids([project.unlink_note(args.id, args.symbol)])
+    return _changed(project, [project.unlink_note(args.id, args.symbol)])
 
 
 def cmd_note_confirm(project, args) -> int:
@@ -274,21 +289,23 @@ def cmd_note_confirm(project, args) -> int:
         if not ids:
             print(f"no stale notes in {args.file}", file=sys.stderr)
             return EXIT_OK
-    return _print_ids(project.confirm_notes(ids))
+    return _changed(project, project.confirm_notes(ids))
 
 
 def cmd_note_relink(project, args) -> int:
-    return _print_ids([project.relink_note(args.id, old=args.link, new=args.symbol)])
+    return _changed(project, [project.relink_note(args.id, old=args.link, new=args.symbol)])
 
 
 def cmd_note_state(project, args) -> int:
     if args.state == "deleted" and args.purge:
-        return _print_ids(project.purge_notes(args.ids))
-    return _print_ids(project.set_state(args.ids, args.state))
+        return _changed(project, project.purge_notes(args.ids))
+    return _changed(project, project.set_state(args.ids, args.state))
 
 
 def cmd_undo(project, args) -> int:
-    for op, note_id in project.undo():
+    reverted = project.undo()
+    project.share()
+    for op, note_id in reverted:
         print(f"undid {op} of {note_id}")
     return EXIT_OK
 
@@ -329,6 +346,8 @@ def cmd_import_claude_md(project, args) -> int:
     # PATHs are typed relative to the current directory; the plan takes them relative to the root
     plan = plan_import(project, [os.path.relpath(os.path.abspath(p), project.root) for p in args.paths])
     notes = [] if args.dry_run else apply_import(project, plan)
+    if notes:
+        project.share()
     ids = {n.origin: n.id for n in notes}
     new, skipped = plan.new, plan.skipped
     linked = sum(1 for p in new if p.linked)

@@ -12,9 +12,10 @@ class TetherError(Exception):
 class NotFound(TetherError):
     """An unknown or ambiguous name; exit code 2 like any bad argument."""
 
-    def __init__(self, message: str, candidates: list[str] | None = None):
+    def __init__(self, message: str, candidates: list[str] | None = None, ambiguous: bool = False):
         super().__init__(message, exit_code=2)
         self.candidates = candidates or []
+        self.ambiguous = ambiguous
 
 
 class StoreBusy(TetherError):

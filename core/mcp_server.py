@@ -203,7 +203,7 @@ def save_observation(
         return (f"queued note {note.id} ({note.type}): another tether process holds the database (probably an "
                 f"index run), so the note waits in .tether/journal.jsonl and is added automatically at tether's "
                 f"next write, its links resolved then ({wanted}). Do not save it again.")
-    _export(project)
+    project.share()
     links = "\n".join(f"- {l.target} ({l.kind})" for l in note.links) or "- none: a project-wide note"
     return f"saved note {note.id} ({note.type}) linked to:\n{links}"
 
@@ -319,7 +319,7 @@ def confirm_note(
 
     Only confirm after reading the current code and checking the note against it."""
     note = project.confirm_notes([id], actor="agent")[0]
-    _export(project)
+    project.share()
     return f"confirmed note {note.id}: its {len(note.links)} link{'s' if len(note.links) != 1 else ''} now " \
            f"anchor to the current code"
 
@@ -332,19 +332,8 @@ def archive_note(
 
     To correct a note rather than drop it, save the corrected version first, then archive the old one."""
     note = project.set_state([id], "archived", actor="agent")[0]
-    _export(project)
+    project.share()
     return f"archived note {note.id} ({note.title[:80]})"
-
-
-def _export(project) -> None:
-    """Notes changed: write .tether/notes/ for git now (with notes.auto_export, the default), so
-    what the agent learned is in the working tree to commit along with the code."""
-    from tether.core.sharing import export_if_enabled
-
-    try:
-        export_if_enabled(project)
-    except (TetherError, OSError):
-        pass  # the next `tether index` exports; the note itself is saved
 
 
 def _note_block(view) -> str:

@@ -44,6 +44,13 @@ def check_type(kind: str) -> str:
     return kind
 
 
+def check_tags(tags) -> list[str]:
+    """Tags, sorted and unique; an empty or blank one is refused."""
+    if any(not t.strip() for t in tags):
+        raise TetherError("empty tag", exit_code=2)
+    return sorted({t.strip() for t in tags})
+
+
 def match_note_id(store, con, raw: str) -> str:
     """The note id `raw` names: the id itself or a unique prefix of one; NotFound otherwise."""
     key = raw.strip().lower()
@@ -53,7 +60,7 @@ def match_note_id(store, con, raw: str) -> str:
     if not ids:
         raise NotFound(f"unknown note '{raw.strip()}'")
     if len(ids) > 1:
-        raise NotFound(f"ambiguous note id '{raw.strip()}': {', '.join(ids[:5])}", ids)
+        raise NotFound(f"ambiguous note id '{raw.strip()}': {', '.join(ids[:5])}", ids, ambiguous=True)
     return ids[0]
 
 
@@ -190,7 +197,8 @@ class NoteOps:
         process keeps the database for longer than `store.queue_after` seconds, the notes go to
         the journal (core/journal.py) and come back with state "queued" and no links yet; their
         ids are final, and whichever process writes next adds them with their links resolved."""
-        checked = [(d, check_text(d.text), check_type(d.type)) for d in drafts]
+        checked = [(dataclasses.replace(d, tags=check_tags(d.tags)), check_text(d.text), check_type(d.type))
+                   for d in drafts]
         ids = [new_note_id() for _ in drafts]
         stamp, head = now(), self._head()
         if not queue_if_busy:
@@ -321,7 +329,7 @@ class NoteOps:
         def change(con, n: Note) -> Note:
             n.text = text if text is not None else n.text
             n.type = type or n.type
-            n.tags = sorted(set(tags)) if tags is not None else n.tags
+            n.tags = check_tags(tags) if tags is not None else n.tags
             n.private = n.private if private is None else private
             return n
 
@@ -338,30 +346,39 @@ class NoteOps:
 
     def unlink_note(self, note_id: str, target: str) -> Note:
         def change(con, n: Note) -> Note:
-            keep = [l for l in n.links if not _names(l.target, target)]
+            keep = [l for l in n.links if not designates(l.target, target)]
             if len(keep) == len(n.links):
                 raise NotFound(f"note {n.id} has no link to '{target}' (links: "
                                f"{', '.join(l.target for l in n.links) or 'none'})")
             if len(n.links) - len(keep) > 1:
                 raise NotFound(f"'{target}' names several links of note {n.id}: "
-                               + ", ".join(l.target for l in n.links if _names(l.target, target)))
+                               + ", ".join(l.target for l in n.links if designates(l.target, target)))
             n.links = keep
             return n
 
         return self._change([note_id], "unlink", change)[0]
 
     def confirm_notes(self, note_ids: list[str], actor: str = "user") -> list[Note]:
-        """Re-anchor every link to the code as it is now: the note is still true."""
+        """The notes still hold: re-anchor every link to the code as it is now. A link whose code
+        moved follows it; a link to code that is gone with nothing matching it is refused."""
+        from tether.core.staleness import statuses
 
         def change(con, n: Note) -> Note:
-            links = []
+            moves = {s.target: s.to for s in statuses(self.store, con, [n], self.source)}
+            links: list[Link] = []
             for l in n.links:
+                target = moves.get(l.target) or l.target
                 if l.kind == "file":
-                    row = self.store.file_row(con, l.target)
-                    links.append(self._anchor_file(con, l.target) if row else l)
-                    continue
-                sym = self.store.symbol(con, l.target)
-                links.append(self._anchor_symbol(con, sym) if sym else l)
+                    fresh = self._anchor_file(con, target) if self.store.file_row(con, target) else None
+                else:
+                    sym = self.store.symbol(con, target)
+                    fresh = self._anchor_symbol(con, sym) if sym else None
+                if fresh is None:
+                    raise TetherError(f"note {n.id}: {l.target} is gone and nothing matches it; relink it "
+                                      f"(tether note relink {n.id} SYMBOL --link {l.target}), unlink it or "
+                                      "archive the note", exit_code=2)
+                if all(x.target != fresh.target for x in links):
+                    links.append(fresh)
             n.links = links
             return n
 
@@ -372,17 +389,19 @@ class NoteOps:
         from tether.core.staleness import statuses
 
         def change(con, n: Note) -> Note:
-            candidates = [l for l in n.links if old is None or _names(l.target, old)]
+            candidates = [l for l in n.links if old is None or designates(l.target, old)]
+            if old is not None and not candidates:
+                raise NotFound(f"note {n.id} has no link to '{old}' (links: "
+                               f"{', '.join(l.target for l in n.links) or 'none'})")
             if new is None:
-                moves = {s.target: s.to for s in statuses(self.store, con, [n]) if s.to}
+                moves = {s.target: s.to for s in statuses(self.store, con, [n], self.source) if s.to}
                 candidates = [l for l in candidates if l.target in moves]
                 if not candidates:
                     raise TetherError(f"note {n.id}: no suggestion to take; give the symbol: "
                                       f"tether note relink {n.id} SYMBOL", exit_code=2)
             elif len(candidates) != 1:
-                if len(n.links) != 1:
-                    raise TetherError(f"note {n.id} has {len(n.links)} links; unlink and link instead", exit_code=2)
-                candidates = n.links
+                raise TetherError(f"note {n.id} has {len(candidates)} links; say which with --link "
+                                  f"({', '.join(l.target for l in candidates)})", exit_code=2)
             for l in candidates:
                 target = new or moves[l.target]
                 sym = self.resolve(target, con)
@@ -407,6 +426,8 @@ class NoteOps:
 
     def undo(self) -> list[tuple[str, str]]:
         """Revert the latest batch not yet undone; returns (op, note id) of what was reverted."""
+        if not self.store.path.exists():
+            raise TetherError("nothing to undo")
         with self.store.write() as con:
             batch = self.store.last_undoable_batch(con)
             if batch is None:
@@ -420,6 +441,8 @@ class NoteOps:
         return [(op, note_id) for _, op, note_id, _, _ in entries]
 
     def history(self, note_id: str | None = None, limit: int = 100) -> list[dict]:
+        if not self.store.path.exists() and not note_id:
+            return []
         with self.store.read() as con:
             if note_id:
                 note_id = self._get(con, note_id).id
@@ -429,6 +452,6 @@ class NoteOps:
                  "undoes": r[8]} for r in rows]
 
 
-def _names(target: str, name: str) -> bool:
+def designates(target: str, name: str) -> bool:
     """Does a user's `name` designate the link `target` (full id, or a dotted/path suffix)?"""
     return target == name or target.endswith("::" + name) or target.endswith("." + name) or target.endswith("/" + name)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tether.core.config import load_config
 from tether.core.errors import NotFound, TetherError
 from tether.core.model import Edge, IndexReport, LinkStatus, Note, Symbol
-from tether.core.notes import NoteOps
+from tether.core.notes import NoteOps, designates
 from tether.core.staleness import exact_moves, statuses, worst
 from tether.core.store import Store
 
@@ -118,6 +118,18 @@ class Project(NoteOps):
         report.notes_sync = sync_after_index(self)
         return report
 
+    def share(self) -> None:
+        """Notes changed here: write .tether/notes/ now (notes.auto_export, the default), so they are
+        in the working tree to commit with the code. Never fails the note operation that came
+        first: a busy database or a write error leaves the export to the next `tether index`."""
+        from tether.core.sharing import export_if_enabled
+
+        try:
+            with self.store.patience(self.config.queue_after):
+                export_if_enabled(self)
+        except (TetherError, OSError):
+            pass
+
     def _follow_moves(self) -> None:
         """Links whose code moved unchanged follow it; the note stays reported as moved until confirmed."""
         import dataclasses
@@ -152,13 +164,19 @@ class Project(NoteOps):
                    type: str | None = None, tag: str | None = None, search: str | None = None,
                    states: tuple[str, ...] = ("active",)) -> list[NoteView]:
         self._ensure_indexed()
-        target = self.resolve(symbol).id if symbol else None
         path = self._normalise_path(file) if file else None
         notes = [n for n in self.all_notes(states)
                  if (type is None or n.type == type) and (tag is None or tag in n.tags)
                  and (search is None or search.lower() in n.text.lower())
-                 and (target is None or any(l.target == target for l in n.links))
                  and (path is None or any(l.target.split("::", 1)[0] == path for l in n.links))]
+        if symbol:
+            try:
+                target = self.resolve(symbol).id
+                notes = [n for n in notes if any(l.target == target for l in n.links)]
+            except NotFound as e:  # gone from the code: the notes still linked to it by that name
+                notes = [n for n in notes if any(designates(l.target, symbol.strip()) for l in n.links)]
+                if e.ambiguous or not notes:
+                    raise
         views = self.views(notes)
         if status:
             views = [v for v in views if any(s.status == status for s in v.links) or v.status == status]
@@ -299,7 +317,7 @@ class Project(NoteOps):
             return found[0]
         if found:
             ids = [s.id for s in found]
-            raise NotFound(f"ambiguous symbol '{name}': {_listing(ids)}", ids)
+            raise NotFound(f"ambiguous symbol '{name}': {_listing(ids)}", ids, ambiguous=True)
         near = [s.id for s in self.store.find_symbols(con, name, limit=5)] if suggest else []
         hint = f"; did you mean: {_listing(near)}" if near else ""
         raise NotFound(f"unknown symbol '{name}'{hint}", near)

@@ -141,3 +141,83 @@ def test_two_processes_adding_notes_at_once(project):
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     texts = sorted(n.text for n in project.all_notes())
     assert texts == sorted(f"{name} {i}" for name in "ab" for i in range(15))
+
+
+def test_confirm_follows_a_move_and_refuses_an_orphan(project):
+    moved = project.add_note("reset is idempotent", symbols=["UserService.reset"])
+    gone = project.add_note("admin is a stub", files=["app/admin.py"])
+    (project.root / "app/users.py").write_text(FILES["app/users.py"].replace("def reset", "def reset_all"))
+    (project.root / "app/admin.py").unlink()
+    assert {s.note_id: s.status for s in project.stale()} == {moved.id: "moved", gone.id: "orphaned"}
+    project.confirm_notes([moved.id])
+    assert [l.target for l in project.note(moved.id).links] == ["app/users.py::UserService.reset_all"]
+    assert project.views([project.note(moved.id)])[0].status == "fresh"
+    before = project.history(gone.id)
+    with pytest.raises(TetherError, match="app/admin.py is gone and nothing matches it") as err:
+        project.confirm_notes([gone.id])
+    assert err.value.exit_code == 2 and project.history(gone.id) == before
+
+
+def test_relink_takes_a_moved_and_changed_suggestion(make_project):
+    body = "def long_function_name(a, b):\n    total = a + b\n    return total * 2\n"
+    p, repo = make_project({"a.py": body + "\ndef keep():\n    return 0\n"})
+    p.index()
+    n = p.add_note("doubles the sum", symbols=["long_function_name"])
+    (p.root / "a.py").write_text("def keep():\n    return 0\n")
+    (p.root / "b.py").write_text(body.replace("* 2", "* 3"))
+    [st] = p.stale()
+    assert (st.status, st.to) == ("moved", "b.py::long_function_name")
+    p.relink_note(n.id)
+    assert [l.target for l in p.note(n.id).links] == ["b.py::long_function_name"]
+
+
+def test_relink_names_the_link_it_changes(project):
+    n = project.add_note("one link", symbols=["UserService.refresh"])
+    with pytest.raises(NotFound, match="has no link to 'zzz'"):
+        project.relink_note(n.id, old="zzz", new="Admin.refresh")
+    two = project.add_note("two links", symbols=["UserService.refresh", "UserService.reset"])
+    with pytest.raises(TetherError, match="say which with --link"):
+        project.relink_note(two.id, new="Admin.refresh")
+    project.relink_note(two.id, old="reset", new="Admin.refresh")
+    assert [l.target for l in project.note(two.id).links] == [
+        "app/users.py::UserService.refresh", "app/admin.py::Admin.refresh"]
+
+
+def test_list_finds_notes_on_a_symbol_that_is_gone(project):
+    n = project.add_note("admins refresh by hand", symbols=["Admin.refresh"])
+    (project.root / "app/admin.py").unlink()
+    project.index()
+    assert [v.note.id for v in project.find_notes(symbol="app/admin.py::Admin.refresh")] == [n.id]
+    assert [v.note.id for v in project.find_notes(symbol="Admin.refresh")] == [n.id]
+    with pytest.raises(NotFound, match="unknown symbol 'Nothing.here'"):
+        project.find_notes(symbol="Nothing.here")
+
+
+def test_cli_note_commands_share_at_once_and_refuse_bad_input(project, capsys, monkeypatch):
+    monkeypatch.chdir(project.root)
+    assert main(["note", "add", "shared right away", "--link", "UserService.refresh"]) == 0
+    nid = capsys.readouterr().out.strip()
+    assert nid in (project.root / ".tether/notes" / f"{nid}.md").read_text()
+    assert main(["note", "rm", nid]) == 0
+    assert not (project.root / ".tether/notes" / f"{nid}.md").exists()
+    assert main(["undo"]) == 0
+    assert (project.root / ".tether/notes" / f"{nid}.md").exists()
+    capsys.readouterr()
+    assert main(["note", "add", "x", "--tag", " "]) == 2
+    assert capsys.readouterr().err == "tether: empty tag\n"
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor")
+    assert main(["note", "edit", nid]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot run the editor" in err
+
+
+def test_bad_stdin_and_no_database(make_project, tmp_path):
+    p, _ = make_project({"a.py": "def f():\n    return 1\n"})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    tether = [sys.executable, "-m", "tether.core.cli", "--repo", str(p.root)]
+    for args, code, err in ((["undo"], 1, "tether: nothing to undo\n"), (["history"], 0, "")):
+        r = subprocess.run(tether + args, capture_output=True, text=True, env=env)
+        assert (r.returncode, r.stderr) == (code, err)
+    assert not (p.root / ".tether").exists()
+    r = subprocess.run(tether + ["note", "add", "-"], input=b"\xff\xfe", capture_output=True, env=env)
+    assert r.returncode == 2 and r.stderr == b"tether: the text on stdin is not UTF-8 (byte 0)\n"
