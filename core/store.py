@@ -69,6 +69,11 @@ def _insert_columns(con, table: str, columns: str, rows: list[tuple]) -> None:
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {select}", [list(col) for col in zip(*rows)])
 
 
+# Languages whose names can refer to each other's definitions.
+_FAMILY = ("CASE WHEN {0} IN ('c', 'cpp') THEN 'c' WHEN {0} IN ('javascript', 'typescript', 'tsx') THEN 'js' "
+           "ELSE {0} END")
+
+
 class NoteStore:
     """Notes, links and history: the SQL behind core/notes.py. Mixed into Store."""
 
@@ -485,8 +490,10 @@ class Store(NoteStore):
         return {r[0] for r in rows}
 
     def resolve_names(self, con, names: set[str] | None = None) -> None:
-        """Resolve calls and inherits to symbol ids: self/this methods of the enclosing class,
-        the same file, names imported from a resolved file, then a name unique in the repository.
+        """Resolve calls and inherits to symbol ids. `self.x()` / `this.x()`: a member of the
+        caller's class, else of one of its base classes, else nothing. Other names: the same file
+        (a top-level definition first), names imported from a resolved file, then a name unique
+        among the files of the same language (C with C++, JavaScript with TypeScript).
 
         `names`: the names of symbols that appeared or vanished; only refs to those (and new,
         dangling or unresolved refs) are resolved again. None: everything."""
@@ -496,33 +503,45 @@ class Store(NoteStore):
             con.execute("""UPDATE refs SET dst = NULL WHERE kind <> 'imports' AND dst IS NOT NULL
                            AND (target IN (SELECT unnest($1)) OR dst NOT IN (SELECT id FROM symbols))""",
                         [sorted(names)])
+        plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call"
         steps = [
             # self.x() / this.x(): a member of the caller's class
             """UPDATE refs SET dst = m.id FROM symbols caller, symbols m
                WHERE refs.dst IS NULL AND refs.self_call AND refs.kind = 'calls' AND caller.id = refs.src
                  AND m.parent_id = caller.parent_id AND m.name = refs.target""",
             # the same file: a top-level definition first, then any unique one
-            """UPDATE refs SET dst = c.id FROM (
+            f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
                    ON s.path = r.path AND s.name = r.target AND s.parent_id IS NULL
-                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+                 WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
-            """UPDATE refs SET dst = c.id FROM (
+            f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
                    ON s.path = r.path AND s.name = r.target AND s.id <> r.src
-                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+                 WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
             # a name imported from a file that defines it
-            """UPDATE refs SET dst = c.id FROM (
+            f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r
                    JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
                    JOIN symbols s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
-                 WHERE r.dst IS NULL AND r.kind <> 'imports' GROUP BY r.rowid HAVING count(*) = 1) c
+                 WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
-            # a name defined once in the whole repository
-            """UPDATE refs SET dst = u.id FROM (
-                 SELECT name, min(id) AS id FROM symbols GROUP BY name HAVING count(*) = 1) u
-               WHERE refs.dst IS NULL AND refs.kind <> 'imports' AND u.name = refs.target""",
+            # a name defined once among the files of the same language family
+            f"""UPDATE refs SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, u.id FROM refs r JOIN files f ON f.path = r.path
+                   JOIN (SELECT {_FAMILY.format("language")} AS family, name, min(id) AS id FROM symbols
+                         GROUP BY 1, 2 HAVING count(*) = 1) u
+                     ON u.name = r.target AND u.family = {_FAMILY.format("f.language")}
+                 WHERE {plain}) c
+               WHERE refs.rowid = c.rid""",
+            # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
+            """UPDATE refs SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(m.id) AS id FROM refs r JOIN symbols caller ON caller.id = r.src
+                   JOIN refs base ON base.kind = 'inherits' AND base.src = caller.parent_id AND base.dst IS NOT NULL
+                   JOIN symbols m ON m.parent_id = base.dst AND m.name = r.target
+                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' GROUP BY r.rowid HAVING count(*) = 1) c
+               WHERE refs.rowid = c.rid""",
         ]
         for sql in steps:
             con.execute(sql)

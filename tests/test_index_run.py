@@ -35,6 +35,26 @@ def test_cold_index_counts_and_edges(make_project):
     assert report.commit is not None
 
 
+def test_names_resolve_within_a_language_and_self_calls_through_base_classes(make_project):
+    project, _ = make_project({
+        "web/base.ts": "export function util() { return 1 }\nexport class Base {}\n",
+        "app/models.py": "class Model:\n    def save(self):\n        return 1\n",
+        "app/users.py": ("from app.models import Model\n\ndef py():\n    util()\n    return Base()\n\n"
+                         "class User(Model):\n    def store(self):\n        self.util()\n        return self.save()\n"),
+        "svc/s.go": "package svc\n\ntype S struct {\n\tBase\n}\n",
+        "web/app.ts": "import { Base } from './base'\nclass App extends Base {}\nutil()\n",
+    })
+    project.index()
+    callees = lambda name: {(e.kind, e.dst, e.resolved) for e in project.show(name).callees if e.kind != "contains"}
+    # another language's definitions are never the target of a Python call or a Go embedding
+    assert callees("app/users.py::py") == {("calls", "util", False), ("calls", "Base", False)}
+    assert ("inherits", "Base", False) in callees("svc/s.go::S")
+    # self.x(): the caller's class, then its bases; never a free function of the same name
+    assert callees("app/users.py::User.store") == {("calls", "util", False), ("calls", "app/models.py::Model.save", True)}
+    assert callees("app/users.py::User") == {("inherits", "app/models.py::Model", True)}
+    assert callees("web/app.ts::App") == {("inherits", "web/base.ts::Base", True)}
+
+
 def test_incremental_across_commits(make_project):
     project, repo = make_project(SRC)
     project.index()
