@@ -39,11 +39,14 @@ TOML string, and never produces a line that reads as a delimiter.
 
 Merging uses the last synced version of each file as the base (kept in the database, in
 `meta`, so a new database starts from scratch): a side that did not change since the base
-yields to the other; when both changed, the newer `updated` wins; equal `updated` with
-different content is a conflict: the local note stays, the file is left as it came, and
-export does not overwrite it until the note is edited here (`import --theirs` takes the
-file's version, `export --force` writes the local one). Private notes are local: import
-never touches them, and making a shared note private removes its file on the next export.
+yields to the other, whatever the time stamps. When both changed (a true conflict) the newer
+`updated` wins and the conflict is reported; the loser is kept: a file that wins is one
+undoable import, a local note that wins (or ties) leaves the file as it came, and export
+does not overwrite it until the note is edited here (`import --theirs` takes the file's
+version, `export --force` writes the local one). Without a base (never synced) the newer
+`updated` wins and only a tie is a conflict. Private notes are local: import never touches
+them, and making a shared note private (or deleting it) removes its file on the next export,
+and again at the next `tether index` when git brings it back.
 
 A file git removed (a teammate deleted the note, or a branch without it is checked out)
 does not delete the local note; the note is kept and not written back until it changes
@@ -96,6 +99,7 @@ class ImportResult:
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)  # (id, path, reason)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     missing: list[tuple[str, str]] = field(default_factory=list)  # (id, path): file removed; kept locally
+    unshared: list[str] = field(default_factory=list)  # files of notes private or deleted here: export removes them
     batch: int | None = None  # the history batch (undo reverts it), when anything changed
 
     @property
@@ -294,7 +298,7 @@ class _Rec:
 
     sha: str
     stat: tuple[int, int, int]  # size, mtime_ns, inode: a file git rewrote differs in one of them
-    conflict: bool = False
+    conflict: str = ""  # held conflict: the `updated` of the local note kept; an edit here resolves it
 
 
 @dataclass(slots=True)
@@ -315,12 +319,12 @@ class _State:
             d = json.loads(raw)
             if d["version"] != _STATE_VERSION:
                 return cls()
-            return cls(int(d["seq"]), {k: _Rec(sha, tuple(stat), bool(c)) for k, (sha, stat, c) in d["files"].items()})
+            return cls(int(d["seq"]), {k: _Rec(sha, tuple(stat), c) for k, (sha, stat, c) in d["files"].items()})
         except (ValueError, KeyError, TypeError):
             return cls()  # unreadable: start again from the files (nothing is lost, only re-compared)
 
 
-_STATE_VERSION = 2
+_STATE_VERSION = 3
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -379,9 +383,9 @@ def export_notes(project, force: bool = False) -> ExportResult:
     """Write every shared note to .tether/notes/<id>.md; remove the files of notes deleted,
     purged or made private here. Only files whose content changed are rewritten.
 
-    A file that changed since the last sync and is not older than the local note (not yet
-    imported, a conflict, unreadable) is left as it is and reported in `held`; `force`
-    writes the local version of every note this database has over it.
+    A file that changed since the last sync (not yet imported, unreadable), or holds the other
+    side of a conflict, is left as it is and reported in `held`; `force` writes the local
+    version of every note this database has over it.
     """
     folder = notes_dir(project)
     res = ExportResult()
@@ -480,17 +484,17 @@ def _may_replace(local: Note | None, current: bytes, rec: _Rec | None, force: bo
     """May export overwrite (or remove) a file whose content differs from the local note?"""
     if force:
         return True, ""
-    if rec is not None and rec.sha == _sha(current) and not rec.conflict:
-        return True, ""  # the file is as last synced: the local change is the newer one
+    if rec is not None and rec.sha == _sha(current):
+        if not rec.conflict or (local is not None and local.updated_at != rec.conflict):
+            return True, ""  # as last synced, or the conflict was resolved by editing here: the local one wins
+        return False, ("conflict: changed here and in the file since the last sync; tether import --theirs takes "
+                       "the file's version, editing the note or tether export --force keeps this one")
     try:
         theirs = parse(current)
     except FormatError as e:
         return False, f"cannot be read ({e}); fix or delete the file, or tether export --force"
-    if local is not None and local.updated_at > theirs.updated_at:
-        return True, ""
-    if rec is not None and rec.conflict:
-        return False, ("conflict: changed here and in the file at the same time; tether import --theirs takes "
-                       "the file's version, editing the note or tether export --force keeps this one")
+    if rec is None and local is not None and local.updated_at > theirs.updated_at:
+        return True, ""  # never synced: the newer one wins
     return False, "changed since the last import (tether import)"
 
 
@@ -544,25 +548,23 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
                 changes.append((ACTOR, OP, None, note))
                 res.added.append(nid)
                 continue
-            if mine.private:  # private is local: the file is removed on the next export
+            if mine.private:  # private is local: the next export removes the file
                 res.unchanged.append(nid)
+                res.unshared.append(nid)
                 continue
             ours = render(mine)
-            if ours == render(note):
-                res.unchanged.append(nid)
-            elif theirs or note.updated_at > mine.updated_at:
+            won, reason = ("local", "") if ours == render(note) else _merge(mine, note, ours, base, new_rec.sha, theirs)
+            if won == "file":
                 changes.append((ACTOR, OP, mine, note))
                 res.updated.append(nid)
-            elif note.updated_at < mine.updated_at:
-                res.unchanged.append(nid)  # ours is newer: the next export writes it
-            elif base is not None and not base.conflict and _sha(ours.encode("utf-8")) == base.sha:
-                changes.append((ACTOR, OP, mine, note))  # only the file changed since the last sync
-                res.updated.append(nid)
+            elif won == "hold":
+                new_rec.conflict = mine.updated_at
             else:
-                new_rec.conflict = True
-                res.conflicts.append((nid, rel, f"changed here and in the file with the same time stamp "
-                                                f"({note.updated_at}); kept the local note, the file keeps the "
-                                                "other version (tether import --theirs takes it)"))
+                res.unchanged.append(nid)
+            if reason:
+                res.conflicts.append((nid, rel, reason))
+            if not _shared(note if won == "file" else mine):
+                res.unshared.append(nid)
         for nid in gone:
             mine, base = local.get(nid), state.files[nid]
             if mine is not None and _shared(mine) and _sha(render(mine).encode("utf-8")) == base.sha:
@@ -576,12 +578,38 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
     return res
 
 
+def _merge(mine: Note, note: Note, ours: str, base: _Rec | None, sha: str, theirs: bool) -> tuple[str, str]:
+    """Three-way merge of a local note (rendered: `ours`) and a differing file (`note`, content hash
+    `sha`) against the file as last synced: who wins, "file", "local" (the next export writes it)
+    or "hold" (local, the file left as it is), and the conflict to report ("" when none)."""
+    if theirs:
+        return "file", ""
+    if base is not None and not base.conflict and _sha(ours.encode("utf-8")) == base.sha:
+        return "file", ""  # only the file changed since the last sync, whatever its time stamps
+    if base is not None and base.conflict and sha == base.sha and mine.updated_at != base.conflict:
+        return "local", ""  # the held conflict, resolved by editing the note here
+    both = base is not None  # both changed since the last sync (the file, else it was skipped as unchanged)
+    if note.updated_at > mine.updated_at:
+        return "file", (f"changed here and in the file since the last sync; took the file's newer version "
+                        f"({note.updated_at}); the local one ({mine.updated_at}) is in the history: tether undo "
+                        "reverts this import" if both else "")
+    if note.updated_at < mine.updated_at:
+        if not both:
+            return "local", ""
+        return "hold", (f"changed here and in the file since the last sync; kept the local note, newer "
+                        f"({mine.updated_at}); the file keeps the other version ({note.updated_at}) until the "
+                        "note is edited here (tether import --theirs takes it)")
+    return "hold", (f"changed here and in the file with the same time stamp ({note.updated_at}); kept the local "
+                    "note, the file keeps the other version (tether import --theirs takes it)")
+
+
 # -- automatic sync -------------------------------------------------------------------------------
 
 
 def sync_after_index(project) -> SyncResult:
     """After `tether index`: import the note files that changed since the last sync (a pull,
-    a checkout), then export when notes changed here and notes.auto_export is on.
+    a checkout), then export when notes.auto_export is on and notes changed here or the import
+    found files of notes not shared here (private or deleted: export removes them again).
 
     Cheap when nothing changed: one read of the database and a stat of each note file."""
     out = SyncResult()
@@ -594,7 +622,9 @@ def sync_after_index(project) -> SyncResult:
                if (rec := state.files.get(nid)) is None or rec.stat != key}
     if changed:
         out.imported = _import(project, changed, False)
-    if project.config.auto_export and (seq != state.seq or (out.imported is not None and out.imported.changed)):
+    imported = out.imported
+    if project.config.auto_export and (seq != state.seq or (imported is not None and (imported.changed
+                                                                                   or imported.unshared))):
         out.exported = export_notes(project)
     return out
 

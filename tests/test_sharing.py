@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tether.core.notes as notes_module
+from tether.core.cli import main
 from tether.core.model import NOTE_TYPES, Anchor, Link, Note
 from tether.core.notes import snapshot
 from tether.core.project import _GITIGNORE, Project
@@ -196,17 +197,126 @@ def test_the_newer_update_wins(team, clock):
     assert bob.note(n.id).text == "v2 from alice"
     assert bob.note(n.id).updated_at == "2030-01-02T00:00:00Z"
 
-    # bob edits later; an older version of the file coming in does not replace his
+
+def test_never_synced_the_newer_update_wins(make_project, clock):
+    """No base (this database never synced the file): the newer wins, no conflict either way."""
+    project, _ = make_project(CODE)
+    clock("2030-01-02T00:00:00Z")
+    older, newer = project.add_note("older here"), project.add_note("newer here")
+    write_files(notes_dir(project), {
+        f"{older.id}.md": render(dataclasses.replace(older, text="newer there", updated_at="2030-01-03T00:00:00Z")),
+        f"{newer.id}.md": render(dataclasses.replace(newer, text="older there", updated_at="2030-01-01T00:00:00Z")),
+    })
+    result = import_notes(project)
+    assert result.updated == [older.id] and result.unchanged == [newer.id] and result.conflicts == []
+    assert project.note(older.id).text == "newer there"
+    assert export_notes(project).written == [newer.id]  # the file now holds the newer version
+    assert parse(note_files(project)[f"{newer.id}.md"]).text == "newer here"
+
+
+def test_a_change_only_in_the_file_is_taken_whatever_its_time_stamp(team, clock):
+    """Alice's clock is behind: her edit carries an older stamp than the version bob has; bob did
+    not change the note since the last sync, so the edit is taken (and not overwritten again)."""
+    (alice, arepo), (bob, brepo) = team
+    clock("2030-01-02T00:00:00Z")
+    n = alice.add_note("v1")
+    share(alice, arepo)
+    pull(brepo)
+    sync(bob)
+
+    clock("2030-01-01T00:00:00Z")
+    alice.edit_note(n.id, text="v2 from alice, clock behind")
+    share(alice, arepo)
+    pull(brepo)
+    result = sync(bob)
+    assert result.imported.updated == [n.id] and result.imported.conflicts == []
+    assert bob.note(n.id).text == "v2 from alice, clock behind"
+    assert export_notes(bob).written == [] and brepo.status() == {}
+
+
+def test_both_changed_the_newer_file_wins_and_undo_brings_the_local_one_back(team, clock):
+    (alice, arepo), (bob, brepo) = team
+    clock("2030-01-01T00:00:00Z")
+    n = alice.add_note("v1")
+    share(alice, arepo)
+    pull(brepo)
+    sync(bob)
+    clock("2030-01-02T00:00:00Z")
+    bob.edit_note(n.id, text="bob's edit, not exported yet")
     clock("2030-01-03T00:00:00Z")
-    bob.edit_note(n.id, text="v3 from bob")
+    alice.edit_note(n.id, text="alice's later edit")
+    share(alice, arepo)
+
+    pull(brepo)
+    result = sync(bob)
+    assert result.imported.updated == [n.id]
+    [(nid, path, reason)] = result.imported.conflicts
+    assert (nid, path) == (n.id, f".tether/notes/{n.id}.md")
+    assert "changed here and in the file" in reason and "tether undo" in reason
+    assert bob.note(n.id).text == "alice's later edit"
+    assert brepo.status() == {}  # the export left alice's file as it came
+    assert bob.undo() == [("import", n.id)]
+    assert bob.note(n.id).text == "bob's edit, not exported yet"
+
+
+def test_both_changed_the_newer_local_note_wins_and_the_file_is_held(team, clock):
+    (alice, arepo), (bob, brepo) = team
+    clock("2030-01-01T00:00:00Z")
+    n = alice.add_note("v1")
+    share(alice, arepo)
+    pull(brepo)
+    sync(bob)
+    clock("2030-01-02T00:00:00Z")
+    alice.edit_note(n.id, text="alice's edit")
+    share(alice, arepo)
+    clock("2030-01-03T00:00:00Z")
+    bob.edit_note(n.id, text="bob's later edit, not exported yet")
+
+    pull(brepo)
+    result = sync(bob)
+    rel = f".tether/notes/{n.id}.md"
+    assert result.imported.updated == [] and [c[:2] for c in result.imported.conflicts] == [(n.id, rel)]
+    assert "kept the local note" in result.imported.conflicts[0][2]
+    assert "tether import --theirs" in result.imported.conflicts[0][2]
+    assert bob.note(n.id).text == "bob's later edit, not exported yet"
+    # alice's version stays in the file: not overwritten by this export, the next ones or the next index
     path = notes_dir(bob) / f"{n.id}.md"
-    older = dataclasses.replace(bob.note(n.id), text="stale v2", updated_at="2030-01-02T00:00:00Z")
-    path.write_text(render(older), "utf-8")
+    assert [h[:2] for h in result.exported.held] == [(n.id, rel)]
+    assert [h[0] for h in export_notes(bob).held] == [n.id]
+    assert sync(bob).imported is None and brepo.status() == {}
+    assert [c[0] for c in import_notes(bob).conflicts] == [n.id]  # an explicit import reports it again
+
+    result = import_notes(bob, theirs=True)
+    assert result.updated == [n.id] and bob.note(n.id).text == "alice's edit"
+    bob.undo()
+    # editing the note here resolves the conflict for the local side (import agrees, export writes it)
+    clock("2030-01-04T00:00:00Z")
+    bob.edit_note(n.id, text="bob's merged version")
     result = import_notes(bob)
-    assert result.updated == [] and result.conflicts == [] and n.id in result.unchanged
-    assert bob.note(n.id).text == "v3 from bob"
-    assert export_notes(bob).written == [n.id]  # the file now holds the newer version
-    assert parse(path.read_bytes()).text == "v3 from bob"
+    assert result.conflicts == [] and result.unchanged == [n.id]
+    assert export_notes(bob).written == [n.id] and parse(path.read_bytes()).text == "bob's merged version"
+
+
+def test_the_cli_prints_sync_conflicts(team, clock, capsys):
+    (alice, arepo), (bob, brepo) = team
+    clock("2030-01-01T00:00:00Z")
+    n = alice.add_note("v1")
+    share(alice, arepo)
+    pull(brepo)
+    sync(bob)
+    clock("2030-01-02T00:00:00Z")
+    alice.edit_note(n.id, text="alice's edit")
+    share(alice, arepo)
+    clock("2030-01-03T00:00:00Z")
+    bob.edit_note(n.id, text="bob's later edit")
+    pull(brepo)
+
+    root = str(brepo.workdir)
+    assert main(["--repo", root, "index"]) == 0
+    out = capsys.readouterr().out
+    assert f"conflict {n.id} (.tether/notes/{n.id}.md): changed here and in the file" in out
+    assert main(["--repo", root, "import"]) == 1
+    assert f"conflict {n.id} (.tether/notes/{n.id}.md): " in capsys.readouterr().out
 
 
 def test_an_edit_reaching_the_other_clone_through_git_only(team, clock):
@@ -290,6 +400,31 @@ def test_a_git_merge_conflict_in_a_note_is_reported_and_the_rest_imports(team, c
     assert result.imported.added == [other.id]
     assert bob.note(n.id).text == "bob's edit"
     assert "<<<<<<<" in (notes_dir(bob) / f"{n.id}.md").read_text("utf-8")  # left for the user to resolve
+
+
+def test_files_git_brings_back_for_private_or_deleted_notes_are_removed_again(team, clock):
+    (alice, arepo), _ = team
+    clock("2030-01-01T00:00:00Z")
+    private = alice.add_note("made private later")
+    deleted = alice.add_note("deleted later")
+    archived = alice.add_note("archived later")
+    share(alice, arepo)
+    clock("2030-01-02T00:00:00Z")
+    alice.edit_note(private.id, private=True)
+    alice.set_state([deleted.id], "deleted")
+    alice.set_state([archived.id], "archived")
+    assert sorted(sync(alice).exported.removed) == sorted([private.id, deleted.id])
+    shared = note_files(alice)  # archived notes are shared: the file stays, marked archived
+
+    arepo.checkout_index(strategy=pygit2.GIT_CHECKOUT_FORCE, paths=[f".tether/notes/{private.id}.md",
+                                                                    f".tether/notes/{deleted.id}.md"])
+    assert len(note_files(alice)) == 3  # git checkout -- .tether/notes brought both files back
+    result = sync(alice)
+    assert sorted(result.imported.unshared) == sorted([private.id, deleted.id])
+    assert sorted(result.exported.removed) == sorted([private.id, deleted.id])
+    assert note_files(alice) == shared and parse(shared[f"{archived.id}.md"]).state == "archived"
+    assert alice.note(private.id).private and alice.note(deleted.id).state == "deleted"
+    assert sync(alice).imported is None
 
 
 def test_a_note_a_teammate_deleted_is_kept_but_not_brought_back(team):
