@@ -70,6 +70,7 @@ def cmd_index(project, args) -> int:
         report = project.index(full=args.full, progress=bar)
     finally:
         bar.close()
+    sync = report.notes_sync
     if args.json:
         _emit_json({
             "files": report.files, "parsed": report.parsed, "removed": report.removed,
@@ -77,6 +78,8 @@ def cmd_index(project, args) -> int:
             "commit": report.commit, "full": report.full,
             "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
             "syntax_errors": report.syntax_errors,
+            "notes": {"imported": _asdict(sync.imported if sync else None),
+                      "exported": _asdict(sync.exported if sync else None)},
         })
         return EXIT_OK
     print(f"{report.files} files ({report.parsed} parsed, {report.removed} removed), "
@@ -87,7 +90,6 @@ def cmd_index(project, args) -> int:
             print(f"  {s.path}: {s.reason}")
         if len(report.skipped) > 20:
             print(f"  … {len(report.skipped) - 20} more (tether index --json lists all)")
-    sync = report.notes_sync
     if sync and sync.imported and (sync.imported.changed or sync.imported.conflicts or sync.imported.errors):
         i = sync.imported
         print(f"notes from git: {len(i.added)} added, {len(i.updated)} updated")
@@ -99,6 +101,10 @@ def cmd_index(project, args) -> int:
         print(f"syntax errors (indexed what parsed) in {len(report.syntax_errors)}: "
               + ", ".join(report.syntax_errors[:10]))
     return EXIT_OK
+
+
+def _asdict(result) -> dict | None:
+    return None if result is None else dataclasses.asdict(result)
 
 
 def cmd_symbols(project, args) -> int:
@@ -558,6 +564,15 @@ def cmd_demo(_project, args) -> int:
 # -- parser ------------------------------------------------------------------------------
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    import argparse
+
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not '{text}'")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="tether", description="Code-linked session memory for AI coding agents. "
                 "Without a command, inside a repository, tether opens its terminal UI.")
@@ -576,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("pattern", nargs="?")
     s.add_argument("--kind")
     s.add_argument("--file", metavar="PATH")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--limit", type=_positive, default=50)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_symbols)
 
@@ -615,7 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("history", help="the append-only log of note operations")
     s.add_argument("id", nargs="?")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--limit", type=_positive, default=50)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_history)
 

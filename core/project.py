@@ -327,12 +327,33 @@ class Project(NoteOps):
         with self.store.read() as con:
             callers = self.store.neighbours(con, sym.id, incoming=True)
             callees = self.store.neighbours(con, sym.id, incoming=False)
-        source = self.source(sym)
+            row = self.store.file_row(con, sym.path)
+        now = self._as_edited(sym, row[2] if row else None)
+        if now is None:
+            source = f"<{sym.path} changed since the last index and no longer defines {sym.id}: run tether index>"
+        else:
+            sym, source = now, self.source(now)
         if self.is_secret(sym.path):  # not even its signature
             import dataclasses
 
             sym = dataclasses.replace(sym, signature="<withheld: the file matches a secret pattern>")
         return SymbolView(sym, source, callers, callees)
+
+    def _as_edited(self, sym: Symbol, indexed_blob: str | None) -> Symbol | None:
+        """`sym` as its file is now: itself while the file is as indexed, else found again in the
+        file parsed in memory (the index is not written); None when the edit removed it."""
+        if indexed_blob is None or self.is_secret(sym.path):
+            return sym
+        from tether.core.index.extract import extract
+        from tether.core.index.run import git_blob_id
+
+        try:
+            data = (self.root / sym.path).read_bytes()
+        except OSError:
+            return sym  # source() says why it cannot be read
+        if git_blob_id(data) == indexed_blob:
+            return sym
+        return next((s for s in extract(sym.path, data).symbols if s.id == sym.id), None)
 
     def is_secret(self, path: str) -> bool:
         """Does a repository-relative path match `[secrets] patterns`? Such a file's text never

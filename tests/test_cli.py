@@ -40,7 +40,9 @@ def test_init_then_index_json(repo, capsys):
     data = json.loads(out)
     assert code == 0
     assert {k: data[k] for k in ("files", "parsed", "removed", "symbols")} == {"files": 2, "parsed": 2, "removed": 0, "symbols": 5}
-    assert set(data) == {"files", "parsed", "removed", "symbols", "edges", "seconds", "commit", "full", "skipped", "syntax_errors"}
+    assert set(data) == {"files", "parsed", "removed", "symbols", "edges", "seconds", "commit", "full", "skipped",
+                         "syntax_errors", "notes"}
+    assert data["notes"] == {"imported": None, "exported": None}
 
 
 def test_symbols_best_match_first_and_filters(repo, capsys):
@@ -73,8 +75,9 @@ def test_ambiguous_and_unknown_names_exit_2_with_candidates(repo, capsys):
 
 
 def test_bad_arguments_are_one_line(repo, capsys):
-    code, _, err = run(capsys, "symbols", "--limit", "many")
-    assert code == 2 and err.count("\n") == 1 and err.startswith("tether: ")
+    for limit in ("many", "-1", "0"):
+        code, _, err = run(capsys, "symbols", "--limit", limit)
+        assert code == 2 and err.count("\n") == 1 and "at least 1" in err
     code, _, err = run(capsys, "--repo", str(repo / "nope"), "index")
     assert code == 1 and "not a directory" in err
 

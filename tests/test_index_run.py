@@ -131,7 +131,7 @@ def test_bad_files_are_skipped_and_reported(make_project):
     assert reasons["latin.py"].startswith("invalid UTF-8")
     assert reasons["link.py"] == "symlink"
     assert reasons["web/bundle.js"].startswith("larger than 50")
-    assert "web/app.min.js" not in reasons and "node_modules/x/index.js" not in reasons  # excluded by default
+    assert reasons["web/app.min.js"] == reasons["node_modules/x/index.js"] == "excluded: vendored or generated"
     assert r.syntax_errors == ["broken.py"]
     assert "broken.py::ok" in ids(project)
     assert project.index().parsed == 0  # skipped files are not retried while unchanged
@@ -233,3 +233,14 @@ def test_ctrl_c_leaves_the_index_usable(tmp_path):
     if proc.returncode != 0:
         assert proc.returncode == 130 and err.strip() == "tether: interrupted"
     assert Project(root).index().files == 200
+
+
+def test_show_reads_an_edited_file_as_it_is_now(make_project):
+    project, _ = make_project({"a.py": "def a():\n    return 1\n\ndef b():\n    return 2\n"})
+    project.index()
+    (project.root / "a.py").write_text("# a long new header comment line\n# another\n"
+                                       "def a():\n    return 1\n\ndef b():\n    return 2\n")
+    view = project.show("b")
+    assert view.source == "def b():\n    return 2" and view.symbol.start_line == 6
+    (project.root / "a.py").write_text("def a():\n    return 1\n")
+    assert "no longer defines a.py::b: run tether index" in project.show("b").source

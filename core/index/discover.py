@@ -17,6 +17,9 @@ from tether.core.config import Config
 from tether.core.model import Skipped
 
 
+_OWN = (".git/", ".tether/")  # excluded without a word: not the project's files
+
+
 @dataclass(slots=True)
 class Candidate:
     path: str  # posix, relative to the root
@@ -40,6 +43,8 @@ def discover(root: Path, config: Config) -> Discovery:
     included = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
     for rel in sorted(names):
         if excluded.match_file(rel) and not (included and included.match_file(rel)):
+            if not rel.startswith(_OWN):
+                found.skipped.append(Skipped(rel, "secret" if config.is_secret(rel) else "excluded: vendored or generated"))
             continue
         try:
             st = os.lstat(root / rel)

@@ -26,7 +26,7 @@ _MINIFIED_LINE = 1000  # mean bytes per line above which a big source file is mi
 Progress = Callable[[int, int], None]
 
 
-def _git_blob_id(data: bytes) -> str:
+def git_blob_id(data: bytes) -> str:
     import pygit2
 
     return str(pygit2.hash(data))
@@ -47,7 +47,7 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
     except OSError as e:
         reason = f"unreadable: {e.strerror or e}"
     else:
-        state.blob_id = _git_blob_id(data)
+        state.blob_id = git_blob_id(data)
         if not full and state.blob_id == prev_blob:
             return "same", path, state
         result, reason = _extract(path, data, state.blob_id)
