@@ -365,7 +365,12 @@ class Store(NoteStore):
         if read_only and not self.path.exists():
             self._open(False).close()
         con = self._connect(read_only)
-        version = self._checked(con)
+        try:
+            version = self._checked(con)
+        except duckdb.Error as e:  # opened, but unreadable (truncated) or someone else's tables
+            con.close()
+            raise TetherError(f"{self.path}: not a readable tether database ({_first_line(e)}); "
+                              "it is left untouched") from None
         if version < len(self.scripts):
             if read_only:
                 con.close()

@@ -69,6 +69,24 @@ def test_foreign_duckdb_file_is_refused(tmp_path):
             pass
 
 
+def test_foreign_meta_table_and_truncated_file_are_refused_and_untouched(tmp_path):
+    foreign = tmp_path / "foreign.duckdb"
+    con = duckdb.connect(str(foreign))
+    con.execute("CREATE TABLE meta (a INTEGER)")
+    con.close()
+    good = tmp_path / "good.duckdb"
+    with Store(good).write() as con:
+        con.execute("INSERT INTO meta SELECT 'filler-' || i, repeat('x', 200) FROM range(20000) t(i)")
+    truncated = tmp_path / "truncated.duckdb"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    for path in (foreign, truncated):
+        before = digest(path)
+        with pytest.raises(TetherError, match="left untouched"):
+            with Store(path).write():
+                pass
+        assert digest(path) == before
+
+
 def test_write_is_rolled_back_on_error(tmp_path):
     store = Store(tmp_path / "t.duckdb")
     with pytest.raises(ZeroDivisionError):
