@@ -232,6 +232,19 @@ STAGED = {
 }
 
 
+def _alive(pid: str) -> bool:
+    """Is there a process with this id (a staging folder's owner)? Unknown forms count as alive."""
+    if not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
 class Staging:
     """An index run's rows in tab-separated files, one set per writing process, loaded in one
     bulk read per table: workers write their own rows (nothing crosses processes but a summary),
@@ -241,10 +254,13 @@ class Staging:
         import shutil
         import tempfile
 
-        for old in folder.glob("index-*.tmp"):  # left by a killed run
-            if time.time() - old.stat().st_mtime > 3600:
-                shutil.rmtree(old, ignore_errors=True)
-        self.dir = Path(tempfile.mkdtemp(prefix="index-", suffix=".tmp", dir=folder))
+        for old in folder.glob("index-*.tmp"):  # left by a killed run: its process is gone
+            try:
+                if not _alive(old.name.split("-")[1]) or time.time() - old.stat().st_mtime > 3600:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+        self.dir = Path(tempfile.mkdtemp(prefix=f"index-{os.getpid()}-", suffix=".tmp", dir=folder))
 
     def writer(self) -> StagingWriter:
         """A writer for this process (files named after its pid)."""

@@ -104,6 +104,16 @@ def test_touch_without_change_parses_nothing(make_project):
     assert project.index().parsed == 0  # the new stat data was stored
 
 
+def test_an_edit_with_its_mtime_put_back_is_seen(make_project):
+    project, repo = make_project(SRC)
+    project.index()
+    p = Path(repo.workdir) / "app/db.py"
+    before = p.stat()
+    p.write_text(p.read_text().replace("return 1", "return 7"))  # same size
+    os.utime(p, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p or touch -r leave it
+    assert project.index().parsed == 1
+
+
 def test_full_reparses_everything(make_project):
     project, _ = make_project(SRC)
     project.index()
@@ -212,6 +222,7 @@ def test_kill_9_mid_index_keeps_the_previous_index(tmp_path):
             count = con.execute("SELECT count(*) FROM symbols").fetchone()[0]
         assert count in (before, before + 50)  # the old index or the new one, never half
     assert project.index().symbols == before + 50
+    assert not list((root / ".tether").glob("index-*.tmp"))  # what killed runs staged is cleared
 
 
 def test_ctrl_c_leaves_the_index_usable(tmp_path):

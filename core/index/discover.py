@@ -57,7 +57,8 @@ def discover(root: Path, config: Config) -> Discovery:
         elif st.st_size > config.max_file_size:
             found.skipped.append(Skipped(rel, f"larger than {config.max_file_size} bytes"))
         else:
-            found.files.append(Candidate(rel, st.st_size, st.st_mtime_ns))
+            # ctime too: an edit whose mtime was put back (cp -p, rsync -t, touch -r) still moves it
+            found.files.append(Candidate(rel, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
     return found
 
 
