@@ -649,11 +649,14 @@ class Store(NoteStore):
 
     def resolve_candidates(self, con, name: str) -> list[Symbol]:
         """Symbols a short name can mean: the exact id, a dotted suffix of the nesting
-        (`refresh`, `UserService.refresh`), or a path suffix (`users.py::UserService.refresh`)."""
+        (`refresh`, `UserService.refresh`), or a path suffix (`users.py::UserService.refresh`);
+        a name defined twice in a file (`f`, `f#2`) means both."""
         rows = con.execute(
-            f"""SELECT {SYMBOL_COLUMNS} FROM symbols
-                WHERE id = $n OR ends_with(id, '::' || $n) OR ends_with(id, '.' || $n)
-                   OR (contains($n, '::') AND ends_with(id, '/' || $n))
+            f"""SELECT {SYMBOL_COLUMNS} FROM (SELECT *, regexp_replace(id, '#[0-9]+$', '') AS base FROM symbols)
+                WHERE id = $n OR base = $n
+                   OR ends_with(id, '::' || $n) OR ends_with(id, '.' || $n)
+                   OR ends_with(base, '::' || $n) OR ends_with(base, '.' || $n)
+                   OR (contains($n, '::') AND (ends_with(id, '/' || $n) OR ends_with(base, '/' || $n)))
                 ORDER BY (id = $n) DESC, id""", {"n": name}).fetchall()
         return [Symbol(*r) for r in rows]
 

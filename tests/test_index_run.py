@@ -255,3 +255,13 @@ def test_show_reads_an_edited_file_as_it_is_now(make_project):
     assert view.source == "def b():\n    return 2" and view.symbol.start_line == 6
     (project.root / "a.py").write_text("def a():\n    return 1\n")
     assert "no longer defines a.py::b: run tether index" in project.show("b").source
+
+
+def test_a_name_defined_twice_in_a_file_is_ambiguous(make_project):
+    from tether.core.errors import NotFound
+
+    project, _ = make_project({"a.py": "def f():\n    return 1\n\ndef f():\n    return 2\n"})
+    project.index()
+    with pytest.raises(NotFound, match=r"ambiguous symbol 'f': a.py::f, a.py::f#2"):
+        project.resolve("f")
+    assert project.resolve("a.py::f").start_line == 1 and project.resolve("f#2").start_line == 4
