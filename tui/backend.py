@@ -136,6 +136,7 @@ class Jobs:
             if not get_current_worker().is_cancelled:
                 self.post_message(JobDone(done, value))  # type: ignore[attr-defined]
             if write:
+                backend.call(Project.share)  # .tether/notes/ for git, as every note command does
                 app.post_message(Recheck())
 
         return self.run_worker(work, thread=True, group=group, exclusive=exclusive,  # type: ignore

@@ -158,7 +158,9 @@ async def test_project_wide_notes_have_the_first_row(demo, project: Project):
         app.screen.query_one("#text").insert("Every endpoint returns JSON errors")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert note_with(project, "Every endpoint returns JSON errors").links == []
+        added = note_with(project, "Every endpoint returns JSON errors")
+        assert added.links == []
+        await wait_for(pilot, lambda: (demo / ".tether/notes" / f"{added.id}.md").exists())  # shared at once
         assert "Every endpoint returns JSON errors" in _markdown(app.screen, "#detail-notes")
         assert str(tree.root.children[0].label).split() == ["◆", "project-wide", "3"]
         api = tree._node_of["api"]
