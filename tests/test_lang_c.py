@@ -1,16 +1,27 @@
 """C fixture: exact symbol ids, kinds and raw edges; fingerprints blind to clang-format, not to tokens."""
 
 
+from pathlib import Path
+
 import pytest
 
+from tether.core.index.languages import C, language_for
 from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/c"
 
 
+def test_c_headers_stay_c():
+    """The indexer reads a `.h` as C++ only for C++ outside `#ifdef __cplusplus` (see test_lang_cpp)."""
+    headers = sorted(Path(ROOT).rglob("*.h"))
+    assert len(headers) == 3
+    assert all(language_for(f.relative_to(ROOT).as_posix(), f.read_bytes()) is C for f in headers)
+
+
 def test_symbols_and_kinds():
     symbols, _ = extract_fixture(ROOT)
     assert symbols == {
+        "include/compat.h::version": "struct",  # C++ declarations guarded by __cplusplus: still C
         "include/list.h::list_t": "struct",  # anonymous struct: the typedef names it
         "include/list.h::list_visit_fn": "type",
         "include/list.h::node": "struct",  # tagged struct: the tag names it

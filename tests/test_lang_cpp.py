@@ -1,16 +1,33 @@
 """C++ fixture: exact symbol ids, kinds and raw edges; fingerprints blind to clang-format, not to tokens."""
 
 
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
+from tether.core.index.extract import extract
+from tether.core.index.languages import C, CPP, language_for
+from tests.helpers import fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/cpp"
 
 
+def extract_fixture(root: str):
+    """helpers.extract_fixture with each file in the language the indexer reads it as (run._extract):
+    a `.h` header by its content."""
+    symbols, refs = {}, set()
+    for f in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        rel, data = f.relative_to(root).as_posix(), f.read_bytes()
+        if spec := language_for(rel, data):
+            r = extract(rel, data, spec)
+            symbols.update({s.id: s.kind for s in r.symbols})
+            refs |= {(x.src, x.kind, x.target, x.self_call) for x in r.refs}
+    return symbols, refs
+
+
 def test_symbols_and_kinds():
     symbols, _ = extract_fixture(ROOT)
-    hpp, cpp, reg = "include/geo/shape.hpp", "src/geo/shape.cpp", "src/app/registry.hpp"
+    hpp, cpp, reg, ui = "include/geo/shape.hpp", "src/geo/shape.cpp", "src/app/registry.hpp", "src/ui/widget.h"
     assert symbols == {
         f"{hpp}::geo": "namespace",
         f"{hpp}::geo.Area": "type",
@@ -44,12 +61,18 @@ def test_symbols_and_kinds():
         f"{reg}::app.Store.~Store": "method",
         "src/app/main.cpp::main": "function",
         "src/app/main.cpp::total": "function",  # in an anonymous namespace
+        # C++ in a `.h` header
+        f"{ui}::ui": "namespace",
+        f"{ui}::ui.Widget": "class",
+        f"{ui}::ui.Widget.area": "method",
+        f"{ui}::ui.Widget.draw": "method",
     }
 
 
 def test_edges():
     _, refs = extract_fixture(ROOT)
     hpp, cpp, reg, main = "include/geo/shape.hpp", "src/geo/shape.cpp", "src/app/registry.hpp", "src/app/main.cpp"
+    ui = "src/ui/widget.h"
     assert refs == {
         (hpp, "imports", "string", False),
         (f"{hpp}::geo.Rect", "inherits", "Shape", False),
@@ -83,6 +106,10 @@ def test_edges():
         (f"{main}::main", "calls", "describe", False),
         (f"{main}::main", "calls", "total", False),
         (f"{main}::main", "calls", "items", False),
+        (ui, "imports", "string", False),
+        (ui, "imports", "geo/shape.hpp", False),
+        (f"{ui}::ui.Widget", "inherits", "Shape", False),
+        (f"{ui}::ui.Widget.draw", "calls", "describe", False),
     }
 
 
@@ -217,4 +244,54 @@ def test_import_resolution():
         ("src/app/main.cpp", "iostream"): None,
         ("src/app/main.cpp", "memory"): None,
         ("src/app/main.cpp", "registry.hpp"): "src/app/registry.hpp",
+        ("src/ui/widget.h", "string"): None,
+        ("src/ui/widget.h", "geo/shape.hpp"): hpp,
     }
+
+
+AUDIT_HEADER = "namespace app { class Widget : public Base { void draw() const {} }; }\n"
+
+
+@pytest.mark.parametrize("source, cpp", [
+    (AUDIT_HEADER, True),
+    ("namespace {\nint hidden();\n}\n", True),
+    ("namespace a::b\n{\n}\n", True),  # brace on the next line
+    ("namespace std _GLIBCXX_VISIBILITY(default)\n{\n}\n", True),
+    ("namespace fs = std::filesystem;\n", True),
+    ("using namespace std;\n", True),
+    ("template <typename T>\nT twice(T v);\n", True),
+    ("class Widget;\n", True),
+    ("class API_EXPORT Widget final : public Base {\n};\n", True),
+    ("struct S {\n  private:\n  int x;\n};\n", True),
+    ("#include <vector>\nint f();\n", True),
+    ("#if __cplusplus >= 201703L\nnamespace x {}\n#endif\n", True),  # a C++ header's version check
+    ("typedef struct node { int v; } node_t;\nint sum(const node_t *n);\n", False),
+    ("#include <stdio.h>\n#include \"list.h\"\nint namespace_count;\n", False),
+    ("/* This namespace is not a class Foo {\n * template <T>\n */\n// public: nothing\nint x;\n", False),
+    ("int f(int class_, int namespace);\nstruct s { unsigned flag : 1; };\n", False),
+    # C++ only where a C header guards it for C++ users
+    (("#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n#ifdef __cplusplus\n}\n"
+      "#if __cplusplus >= 201103L\ntemplate <class T> struct is_f;\n#endif\nclass Guard {\n};\n#endif\n"), False),
+    ("#if defined(__cplusplus)\nnamespace n {}\n#endif\nint g(void);\nnamespace x {}\n", True),  # after the guard
+    ("// a long C preamble\n" + "int f(void);\n" * 6000 + "namespace late {}\n", False),  # beyond the first 64 KB
+])
+def test_h_header_language_is_chosen_by_content(source, cpp):
+    assert language_for("include/w.h", source.encode()) is (CPP if cpp else C)
+    assert language_for("include/w.h") is C  # by name alone (the TUI, resolve_import): still C
+    assert language_for("include/w.hpp", source.encode()) is CPP  # other extensions never change
+    assert language_for("src/w.c", source.encode()) is C
+
+
+def test_index_reads_a_cpp_h_header_as_cpp(make_project):
+    """The audit's header: no symbols and a syntax error as C; as C++ the same as a `.hpp` would give,
+    with ids by path (only language and kinds change)."""
+    project, _ = make_project({"w.h": AUDIT_HEADER, "w.hpp": AUDIT_HEADER, "c.h": "struct point { int x; };\n"})
+    report = project.index()
+    assert report.syntax_errors == []
+    got = {s.id: (s.kind, s.language) for s in project.symbols(limit=None)}
+    assert got == {
+        **{f"{f}::{name}": (kind, "cpp") for f in ("w.h", "w.hpp") for name, kind in
+           [("app", "namespace"), ("app.Widget", "class"), ("app.Widget.draw", "method")]},
+        "c.h::point": ("struct", "c"),
+    }
+    assert project.languages() == {"cpp": 2, "c": 1}

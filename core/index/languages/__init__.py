@@ -17,6 +17,7 @@ Query capture conventions (see python.scm):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -193,17 +194,62 @@ _BY_NAME = {fn: spec for spec in LANGUAGES for fn in spec.filenames}
 
 
 def resolve_import(source: str, importer: str, paths) -> str | None:
-    """The file an import names: its language's first candidate that is a repository file."""
+    """The file an import names: its language's first candidate that is a repository file.
+    By the importer's extension alone: C and C++ share their candidates, so a `.h` need not be read."""
     spec = language_for(importer)
     if spec is None:
         return None
     return next((c for c in spec.import_candidates(source, importer) if c in paths and c != importer), None)
 
 
-def language_for(path: str) -> LanguageSpec | None:
+# A `.h` header is C++ when one of these starts a line in its first _HEADER_SCAN bytes outside an
+# `#ifdef __cplusplus` group (where C headers put their C++ extras): a namespace (`namespace x {`,
+# `namespace x MACRO(...)`, `namespace x = y;`, `using namespace`), a template, a class (`class X {`,
+# `class X : ...`, `class X;`, also with an export macro or `final`), an access specifier, or a
+# standard header without extension (`#include <vector>`). `::` does not count, nor a word in a
+# comment or string: those start no line so.
+_CPP_HEADER = re.compile(
+    rb"^[ \t]*(?:namespace(?:[ \t]+[A-Za-z_][\w:]*)?[ \t]*\{"
+    rb"|namespace[ \t]+[A-Za-z_][\w:]*[ \t]*(?:=|\w+[ \t]*\(|\r?$)|using[ \t]+namespace\b|template[ \t]*<"
+    rb"|class[ \t]+(?:\w+[ \t]+)*\w+[ \t]*(?:final[ \t]*)?[:{;]|(?:public|private|protected)[ \t]*:(?!:)"
+    rb"|\#[ \t]*include[ \t]*<[\w/]+>)",
+    re.MULTILINE,
+)
+_CONDITIONAL = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|endif)\b[^\n]*", re.MULTILINE)
+# `#ifdef __cplusplus`, `#if defined(__cplusplus)`: not a C++ header's own `#if __cplusplus >= 201703L`.
+_GUARD = re.compile(rb"(?:ifn?def|defined)[ \t(]*__cplusplus\b")
+_HEADER_SCAN = 64 * 1024
+
+
+def _is_cpp_header(source: bytes) -> bool:
+    head = source[:_HEADER_SCAN]
+    if b"__cplusplus" not in head:
+        return _CPP_HEADER.search(head) is not None
+    pos, depth, guarded = 0, 0, None  # guarded: the depth of the `#if` group on __cplusplus we are in
+    for m in _CONDITIONAL.finditer(head):
+        if guarded is None and _CPP_HEADER.search(head, pos, m.start()):
+            return True
+        word = m[1]
+        if word != b"endif":
+            depth += word != b"elif"
+            if guarded is None and _GUARD.search(m[0]):
+                guarded = depth
+        else:
+            guarded = None if guarded == depth else guarded
+            depth -= 1
+        pos = m.end()
+    return guarded is None and _CPP_HEADER.search(head, pos) is not None
+
+
+def language_for(path: str, source: bytes | None = None) -> LanguageSpec | None:
+    """The language of a file by its name; given its bytes (as the indexer does), a `.h` header is
+    C or C++ by its content. A pure function of path and bytes: the same on every machine and run."""
     name = path.rsplit("/", 1)[-1]
     dot = name.rfind(".")
-    return _BY_NAME.get(name) or (_BY_EXT.get(name[dot:].lower()) if dot > 0 else None)
+    spec = _BY_NAME.get(name) or (_BY_EXT.get(name[dot:].lower()) if dot > 0 else None)
+    if spec is C and source is not None and name[dot:].lower() == ".h" and _is_cpp_header(source):
+        return CPP
+    return spec
 
 
 @cache
