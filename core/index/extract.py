@@ -41,7 +41,7 @@ def _strip_quotes(s: str) -> str:
 
 
 def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileResult:
-    spec = spec or language_for(path)
+    spec = spec or language_for(path, source)
     if spec is None:
         return FileResult(path=path, language=None)
     parser, query = compiled(spec)
@@ -70,7 +70,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
             for n in found:
                 inherits[n.id] = n
         elif (found := caps.get("import.source")) is not None:
-            imports.append((found, caps.get("import.name", [])))
+            imports.append((found, caps.get("import.name", []), caps.get("import.member", [])))
         else:
             def_key = next((k for k in caps if k.startswith("definition.")), None)
             names = caps.get("name")
@@ -120,11 +120,13 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     # Overlapping import patterns may report one statement twice (calls and bases are unique by node).
     import_refs: dict[Ref, None] = {}
     bindings: dict[Binding, None] = {}
-    for sources, names in imports:
+    for sources, names, members in imports:
         for s in sources:
             target = _strip_quotes(_text(source, s))
             if not target:
                 continue
+            if members:  # `from m import n`: an import of m.n (resolved to a submodule, else to m)
+                target += ("" if target.endswith(".") else ".") + _text(source, members[0])
             import_refs[Ref(path, "imports", target, s.start_point[0] + 1)] = None
             bindings.update((Binding(_text(source, n), target), None) for n in names)
     result.refs += import_refs

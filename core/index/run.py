@@ -63,20 +63,15 @@ def _extract(path: str, data: bytes, blob_id: str) -> tuple[FileResult | None, s
     if spec is None:
         return FileResult(path, None, code_hash=blob_id), None
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError as e:
         return None, f"invalid UTF-8 at byte {e.start}"
     if len(data) > 20_000 and len(data) > _MINIFIED_LINE * (data.count(b"\n") + 1):
         return None, "minified"
     try:
-        result = extract(path, data, spec)
-        if spec.name == "python":
-            from tether.core.index.languages.imports import python_from_imports
-
-            python_from_imports(result, text)  # `from m import n`: an import of m.n (m/n.py, else m)
+        return extract(path, data, spec), None
     except Exception as e:  # a grammar failure must not stop the run
         return None, f"parse failed: {type(e).__name__}: {e}"
-    return result, None
 
 
 _worker_out: StagingWriter | None = None

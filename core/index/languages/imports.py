@@ -7,9 +7,6 @@ with none stays an edge to the module name.
 from __future__ import annotations
 
 import posixpath
-import re
-from dataclasses import replace
-from itertools import accumulate
 
 
 def no_candidates(source: str, importer: str) -> list[str]:
@@ -40,8 +37,8 @@ def _python_files(source: str, importer: str) -> list[str]:
 def python(source: str, importer: str) -> list[str]:
     """`a.b` -> a/b.py, a/b.pyi, a/b/__init__.py (also under src/ and beside the importer); `.x` / `..x`
     relative to the importer's package. Then the module one level up (a.py, a/__init__.py): the indexer
-    turns `from a import b` into an import of `a.b` (python_from_imports), which is a/__init__.py when
-    `b` is no submodule but a name defined there."""
+    makes `from a import b` an import of `a.b`, which is a/__init__.py when `b` is no submodule but
+    a name defined there."""
     out = _python_files(source, importer)
     dots = len(source) - len(source.lstrip("."))
     if "." in source[dots:]:
@@ -49,53 +46,6 @@ def python(source: str, importer: str) -> list[str]:
     elif dots and source[dots:]:
         out += _python_files(source[:dots], importer)
     return list(dict.fromkeys(out))
-
-
-# `from <module> import` and its names: parenthesised, or to the end of the logical line.
-_FROM_IMPORT = re.compile(r"(?<![\w.])from(?:\s+|(?=\.))(?P<module>\.*+(?:\w++(?:\.\w++)*+)?)\s*import\b\s*"
-                          r"(?:\((?P<paren>(?:[^)#]|#[^\n]*)*)\)|(?P<line>(?:[^\n;#\\]|\\\r?\n)*))")
-
-
-def _imported_names(body: str) -> list[tuple[str, str]]:
-    """[(name, local name)] of `a, b as c` (comments and line continuations dropped; `*` skipped)."""
-    out = []
-    for item in re.sub(r"\\\r?\n", " ", re.sub(r"#[^\n]*", "", body)).split(","):
-        words = item.split()
-        if words and words[0].isidentifier():
-            out.append((words[0], words[2] if len(words) == 3 and words[1] == "as" else words[0]))
-    return out
-
-
-def python_from_imports(result, text: str) -> None:
-    """Make each `from m import a, b as c` of a Python FileResult (one import of `m`, bindings of `a`
-    and `c` to `m`) an import of `m.a` and of `m.b`, binding `a` and `c` to those: a submodule's file is
-    then the target, else `m`'s own (see `python`). The names are read from the statement's text at the
-    import's line; an import whose text does not read so (a `\\` before the module name) is left as it was."""
-    lines = [r.line for r in result.refs if r.kind == "imports"]
-    if not lines:
-        return
-    starts = [0, *accumulate(len(s) + 1 for s in text.split("\n", max(lines))[:-1])]
-    out, rebind = {}, {}
-    for ref in result.refs:
-        names = []
-        if ref.kind == "imports" and 0 < ref.line <= len(starts):
-            end = starts[ref.line] if ref.line < len(starts) else len(text)
-            i = text.find("from", starts[ref.line - 1], end)
-            while i != -1:
-                if (m := _FROM_IMPORT.match(text, i)) and m["module"] == ref.target:
-                    names += _imported_names(m["paren"] if m["paren"] is not None else m["line"])
-                i = text.find("from", i + 4, end)
-        if not names:
-            out[ref] = None
-            continue
-        sep = "" if ref.target.endswith(".") else "."
-        for name, local in names:
-            out[ref._replace(target=f"{ref.target}{sep}{name}")] = None
-            rebind[(local, ref.target)] = f"{ref.target}{sep}{name}"
-    result.refs = list(out)
-    if rebind:
-        result.bindings = list(dict.fromkeys(
-            replace(b, source=rebind.get((b.local, b.source), b.source)) for b in result.bindings))
 
 
 def relative_path(source: str, importer: str, extensions: tuple[str, ...]) -> list[str]:

@@ -11,8 +11,11 @@
 
 (import_statement name: (dotted_name) @import.source)
 (import_statement name: (aliased_import name: (dotted_name) @import.source alias: (identifier) @import.name))
-(import_from_statement module_name: (_) @import.source name: (dotted_name . (identifier) @import.name .))
-(import_from_statement module_name: (_) @import.source name: (aliased_import alias: (identifier) @import.name))
+; `from m import n [as l]`: @import.member n makes it an import of m.n (the submodule, else m).
+(import_from_statement module_name: (_) @import.source name: (dotted_name . (identifier) @import.name .) @import.member)
+(import_from_statement module_name: (_) @import.source
+  name: (aliased_import name: (dotted_name) @import.member alias: (identifier) @import.name))
+(import_from_statement module_name: (_) @import.source (wildcard_import))
 
 ; Docstrings: a bare string first in a module or body (comments are added from the table).
 (module . (string) @skip)
