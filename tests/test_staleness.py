@@ -137,6 +137,17 @@ def test_file_links_and_file_delete(make_project):
     assert status_of(project, notes["db"])[0] == [("orphaned", None, "the file is gone")]
 
 
+def test_a_file_in_no_language_goes_stale_on_words_not_whitespace(make_project):
+    project, repo, _ = setup(make_project)
+    note = project.add_note("the guide explains setup", files=["docs/guide.md"])
+    commit(repo, "spaces", {"docs/guide.md": "#   Guide  \n\n\n"})
+    project.index()
+    assert status_of(project, note)[1] == "fresh"
+    commit(repo, "words", {"docs/guide.md": "# Guide to setup\n"})
+    project.index()
+    assert status_of(project, note)[0] == [("stale", None, "the file's code changed")]
+
+
 def test_dependency_change_is_suspect_not_stale(make_project):
     project, repo, notes = setup(make_project)
     commit(repo, "db", {"app/db.py": "class Pool:\n    def get(self):\n        return 42\n"})

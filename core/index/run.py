@@ -16,6 +16,7 @@ from typing import Callable
 from tether.core.config import Config
 from tether.core.index.discover import Candidate, discover
 from tether.core.index.extract import extract
+from tether.core.index.fingerprint import fingerprint
 from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
 from tether.core.store import FileState, Staging, StagingWriter, Store
@@ -50,18 +51,18 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
         state.blob_id = git_blob_id(data)
         if not full and state.blob_id == prev_blob:
             return "same", path, state
-        result, reason = _extract(path, data, state.blob_id)
+        result, reason = _extract(path, data)
     out.add(result, path, state, reason)
     return "file", path, result is not None, bool(result and result.syntax_errors)
 
 
-def _extract(path: str, data: bytes, blob_id: str) -> tuple[FileResult | None, str | None]:
+def _extract(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
     """(extraction, None) or (None, why the file is skipped)."""
     if b"\0" in data[:8192]:
         return None, "binary"
     spec = language_for(path, data)  # by content for a `.h`: C or C++
-    if spec is None:
-        return FileResult(path, None, code_hash=blob_id), None
+    if spec is None:  # no grammar: its words, so that only whitespace changes leave it fresh
+        return FileResult(path, None, code_hash=fingerprint("", b" ".join(data.split()))), None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
