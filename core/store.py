@@ -541,11 +541,13 @@ class Store(NoteStore):
                    ON s.path = r.path AND s.name = r.target AND s.id <> r.src
                  WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
-            # a name imported from a file that defines it
+            # a name imported from a file that defines it, also under an alias (Python's
+            # `from m import f as g` binds g to the source m.f)
             f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r
                    JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
-                   JOIN symbols s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
+                   JOIN symbols s ON s.path = b.target_path AND s.parent_id IS NULL
+                     AND s.name IN (r.target, regexp_extract(b.source, '[A-Za-z_][A-Za-z_0-9]*$'))
                  WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
             # a name defined once among the files of the same language family

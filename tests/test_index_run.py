@@ -55,6 +55,16 @@ def test_names_resolve_within_a_language_and_self_calls_through_base_classes(mak
     assert callees("web/app.ts::App") == {("inherits", "web/base.ts::Base", True)}
 
 
+def test_a_call_through_an_import_alias_resolves(make_project):
+    project, _ = make_project({
+        "app/base.py": "def helper():\n    return 1\n",
+        "app/other.py": "def helper():\n    return 2\n",
+        "app/main.py": "from app.base import helper as h\n\ndef run():\n    return h()\n",
+    })
+    project.index()
+    assert [(e.dst, e.resolved) for e in project.show("run").callees] == [("app/base.py::helper", True)]
+
+
 def test_incremental_across_commits(make_project):
     project, repo = make_project(SRC)
     project.index()
