@@ -12,6 +12,14 @@ parentheses therefore change neither; any real token change alters the tokens, a
 any change of meaning through grouping alters the structure. Everything runs in C
 (tree-sitter printing, regex, bytes ops), which keeps a cold index near parse speed.
 
+Literals a formatter respells, where the language table asks for it, are read in one
+spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
+1J; 1.50, 1e05); string prefixes (u'a', B'a', br'a'); escaped quotes ('a\\'b'); PHP's
+"abc" without escape or variable. A file without such literals pays a few regex scans
+that start at a literal byte; the rare candidates they find are checked against the tree
+(a number? an escape sequence?), so a look-alike in a string, a raw string or JSX text
+keeps its bytes.
+
 `code_hash`, `sig_hash`, the name-blind hash and a file's hash are all `fingerprint()`
 of pieces from one `FileText`, so the indexer, staleness and tests agree by construction.
 """
@@ -40,6 +48,62 @@ _KEEP_WS = bytes.maketrans(bytes(range(0x21)), b"\x01" * 0x21)
 # substitution below costs several times more.
 _UPPER_NUMBER = re.compile(rb"[0-9][A-Z]|0x[0-9a-f_]*[A-F]")
 _NUMBER = re.compile(rb"\b(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*\.?[\d_]*[eE][+-]?\d+)[jJlL]?")
+# A backslash before a quote; an escape only where the tree has an escape_sequence there.
+_ESCAPED_QUOTE = re.compile(rb"\\['\"]")
+# Python string prefixes in their one spelling: lower case, no u, r first.
+_PLAIN_PREFIXES = frozenset({b"r", b"b", b"f", b"t", b"rb", b"rf", b"rt"})
+
+
+def _black_number(text: bytes) -> bytes:
+    """black's spelling of a Python number (hexadecimal digits left to the case rule above)."""
+    text = text.lower()
+    if text[:2] in (b"0x", b"0o", b"0b"):
+        return text
+    imaginary = text.endswith(b"j")
+    mantissa, e, exponent = text.rstrip(b"j").partition(b"e")
+    if b"." in mantissa:
+        whole, _, fraction = mantissa.partition(b".")
+        mantissa = (whole or b"0") + b"." + (fraction or b"0")
+    return mantissa + e + exponent.removeprefix(b"+") + b"j" * imaginary
+
+
+_PRETTIER_STEPS = (  # prettier's printNumber, in its order
+    (re.compile(rb"^([+-]?[\d.]+e)(?:\+|(-))?0*(?=\d)"), rb"\1\2"),
+    (re.compile(rb"^([+-]?[\d.]+)e[+-]?0+\Z"), rb"\1"),
+    (re.compile(rb"^([+-])?\."), rb"\g<1>0."),
+    (re.compile(rb"(\.\d+?)0+(?=e|\Z)"), rb"\1"),
+    (re.compile(rb"\.(?=e|\Z)"), b""),
+)
+
+
+def _prettier_number(text: bytes) -> bytes:
+    """prettier's spelling of a JavaScript number."""
+    if len(text) == 1:
+        return text
+    text = text.lower()
+    for rx, repl in _PRETTIER_STEPS:
+        text = rx.sub(repl, text, count=1)
+    return text
+
+
+# Per formatter: where a number it would respell can be (each regex starts with a literal byte,
+# and at a dot looks ahead before it looks behind, so a scan costs little; a match is only a
+# candidate), the grammar's number node types, the respelling. black: a leading or trailing dot, 1e+5, 1J; prettier: the same dots, 1.50, 1e+5,
+# 1e05, 1e0.
+_NUMBER_FORMATS = {
+    "black": (
+        (re.compile(rb"\.(?:(?=\d)(?<![\w.]\.)|(?<=\d\.)(?:[eEjJ]|(?![\w.])))"),
+         re.compile(rb"\+(?<=\d[eE]\+)"), re.compile(rb"J(?<=[\d.]J)")),
+        frozenset({"integer", "float"}),
+        _black_number,
+    ),
+    "prettier": (
+        (re.compile(rb"\.(?:(?=\d)(?:(?<![\w.$]\.)|(?<=\d\.)\d+0(?![\d_]))|(?<=\d\.)(?:[eE]|(?![\w$])))"),
+         re.compile(rb"\+(?<=\d[eE]\+)"), re.compile(rb"0(?:(?<=\d[eE]0)|(?<=\d[eE]-0))")),
+        frozenset({"number"}),
+        _prettier_number,
+    ),
+}
 
 
 @cache
@@ -63,6 +127,9 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = ()) -> str:
         text = " ".join(parts)
     else:
         text = str(node)
+    for old, new in spec.node_rewrites:
+        if old in text:
+            text = text.replace(old, new)
     text = text.replace(")", "")
     for old in _noise(spec):
         if old in text:
@@ -104,25 +171,95 @@ def fingerprint(structure_text: str, tokens: bytes) -> str:
     return h.hexdigest()
 
 
-class FileText:
-    """A file's bytes prepared once, sliced per symbol: blanked comments/docstrings, bare strings."""
+# A decimal number token, for a file without a tree at hand (see _decimals).
+_DECIMAL = re.compile(rb"(?<![\w.$])(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJn]?(?![\w.$])")
 
-    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list):
+
+def _decimals(text: bytes) -> dict[int, int]:
+    """{start: end} of the decimal numbers in a file that has no string and no comment: all its
+    text is code, so every decimal-looking token is a number; JSX text aside (`</`, `/>`): none."""
+    if b"</" in text or b"/>" in text:
+        return {}
+    return dict(m.span() for m in _DECIMAL.finditer(text))
+
+
+def _root(nodes: list):
+    """The root of the tree that `nodes` belong to; None for no nodes."""
+    if not nodes:
+        return None
+    node = nodes[0]
+    while (parent := node.parent) is not None:
+        node = parent
+    return node
+
+
+class FileText:
+    """A file's bytes prepared once, sliced per symbol: blanked comments/docstrings, bare strings.
+
+    `root`: the tree's root, else found from a captured string or comment; a file with neither
+    reads its numbers by their look (`_decimals`).
+    """
+
+    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root=None):
         buf = bytearray(source)
+        prefixes = spec.string_prefixes
         for node in strings:
             s, e = node.start_byte, node.end_byte
             raw = source[s:e]
             if _HAS_WS.search(raw):
                 buf[s:e] = raw.translate(_KEEP_WS)
+            if prefixes and raw[:1].isalpha():
+                _respell_prefix(buf, s, raw)
         for node in skip:
             buf[node.start_byte : node.end_byte] = b" " * (node.end_byte - node.start_byte)
+        if spec.escaped_quotes and strings and _ESCAPED_QUOTE.search(buf):
+            root = root or _root(strings)
+            for a, b in [m.span() for m in _ESCAPED_QUOTE.finditer(buf)]:
+                n = root.descendant_for_byte_range(a, b)
+                if (n.type == "escape_sequence" and n.start_byte == a and n.end_byte == b
+                        and n.parent.type in spec.escaped_quotes):
+                    buf[a] = 0x20  # the backslash: noise
         text = bytes(buf).translate(_QUOTES)
         if spec.numbers and _UPPER_NUMBER.search(text):
             text = _NUMBER.sub(lambda m: m.group().lower(), text)
+        # Source offsets of bytes a respelling added (`.5` -> `0.5`), one entry per byte: sorted.
+        self._grown: list[int] = []
+        if spec.number_format:
+            anchors, types, respell = _NUMBER_FORMATS[spec.number_format]
+            if hits := [m.start() for rx in anchors for m in rx.finditer(text)]:
+                root = root or _root(strings) or _root(skip)
+                spans = _decimals(text) if root is None else {
+                    n.start_byte: n.end_byte
+                    for at in hits if (n := root.descendant_for_byte_range(at, at + 1)).type in types
+                }
+                text = self._respell(text, spans, respell)
         self.buf = text
+
+    def _respell(self, text: bytes, spans: dict[int, int], respell) -> bytes:
+        """`text` with each literal [s, e) of `spans` respelled: padded with noise when shorter, the
+        added bytes recorded in `_grown` when longer."""
+        parts, pos = [], 0
+        for s in sorted(spans):
+            e = spans[s]
+            old = text[s:e]
+            new = respell(old)
+            if new == old:
+                continue
+            if len(new) < len(old):
+                new = new.ljust(len(old))
+            else:
+                self._grown += [s] * (len(new) - len(old))
+            parts += (text[pos:s], new)
+            pos = e
+        parts.append(text[pos:])
+        return b"".join(parts)
 
     def tokens(self, start: int, end: int, holes: list[tuple[int, int]] = ()) -> bytes:
         """Normalised bytes of [start, end) without the `holes` ranges."""
+        if self._grown:
+            g = self._grown
+            start, end = start + bisect_left(g, start), end + bisect_left(g, end)
+            holes = [(a + bisect_left(g, a), b + bisect_left(g, b)) for a, b in holes]
         if not holes:
             return self.buf[start:end].translate(None, _NOISE)
         parts, pos = [], start
@@ -132,3 +269,20 @@ class FileText:
                 pos = b
         parts.append(self.buf[pos:end])
         return b"".join(parts).translate(None, _NOISE)
+
+
+@cache
+def _prefix(prefix: bytes) -> bytes:
+    """black's spelling of a Python string prefix, padded to its length with noise."""
+    new = prefix.lower().replace(b"u", b"")
+    if len(new) == 2 and new[:1] != b"r":
+        new = new[::-1]
+    return new.rjust(len(prefix))
+
+
+def _respell_prefix(buf: bytearray, start: int, raw: bytes) -> None:
+    """Respell the prefix of the string literal `raw` at `start` (it starts with a letter)."""
+    n = 2 if raw[1:2].isalpha() else 1
+    prefix = raw[:n]
+    if prefix not in _PLAIN_PREFIXES and raw[n : n + 1] in (b"'", b'"'):
+        buf[start : start + n] = _prefix(prefix)

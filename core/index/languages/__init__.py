@@ -41,6 +41,18 @@ class LanguageSpec:
     transparent: frozenset[str] = frozenset({"parenthesized_expression"})
     # Numeric literals are case-normalised (0XFF == 0xff, 1E5 == 1e5), as formatters do.
     numbers: bool = False
+    # The formatter whose other number spellings hash as its own ("black": .5 == 0.5, 1. == 1.0,
+    # 1e+5 == 1e5, 1J == 1j; "prettier": .5 == 0.5, 1.50 == 1.5, 1. == 1, 1e+05 == 1e5, 1e0 == 1).
+    number_format: str = ""
+    # A string's prefix letters are a set: u dropped, lower case, r first (u'a' == 'a', B'a' == b'a',
+    # br'a' == Rb'a' == rb'a'); Python's.
+    string_prefixes: bool = False
+    # Where an escaped quote is the quote itself ('a\'b' == "a'b"): the parent node types of the
+    # grammar's escape_sequence nodes that count (none in raw strings, regexes or JSX attributes).
+    escaped_quotes: frozenset[str] = frozenset()
+    # (old, new) replacements on the printed tree before anything is left out (closing brackets
+    # still there), for equivalent leaves: PHP's "abc" (no escape, no variable) is 'abc'.
+    node_rewrites: tuple[tuple[str, str], ...] = ()
     # Node types wrapping a definition that belong to its span (decorators).
     wrappers: frozenset[str] = frozenset()
     # Field names of a definition's body: its signature is everything before it.
@@ -74,6 +86,9 @@ PYTHON = LanguageSpec(
     strings=frozenset({"string"}),
     structure_rewrites=(("(block (string ", "(block "), ("(module (string ", "(module ")),
     numbers=True,
+    number_format="black",
+    string_prefixes=True,
+    escaped_quotes=frozenset({"string_content"}),
     wrappers=frozenset({"decorated_definition"}),
     self_prefixes=(b"self.", b"cls."),
     import_candidates=_imp.python,
@@ -90,6 +105,8 @@ JAVASCRIPT = LanguageSpec(
     structure_rewrites=(("(arrow_function parameter: (identifier",
                          "(arrow_function parameters: (formal_parameters (identifier"),),
     numbers=True,
+    number_format="prettier",
+    escaped_quotes=frozenset({"string", "template_string"}),
     # A function bound by `const f =`, a class field or `exports.f =` spans its binding.
     wrappers=frozenset({"export_statement", "variable_declarator", "field_definition", "assignment_expression"}),
     self_prefixes=(b"this.",),
@@ -104,6 +121,8 @@ TYPESCRIPT = LanguageSpec(
                          "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier"),),
     transparent=frozenset({"parenthesized_expression", "parenthesized_type"}),
     numbers=True,
+    number_format="prettier",
+    escaped_quotes=frozenset({"string", "template_string"}),
     wrappers=frozenset({"export_statement", "variable_declarator", "public_field_definition",
                         "ambient_declaration"}),
     self_prefixes=(b"this.",),
@@ -180,6 +199,11 @@ PHP = LanguageSpec(
     extensions=(".php",),
     comments=frozenset({"comment"}),
     strings=frozenset({"string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"}),
+    # php-cs-fixer's single_quote: "abc" is 'abc' when nothing in it is an escape or a variable;
+    # 'it\'s' is "it's" (in a heredoc or backticks \" keeps its backslash).
+    node_rewrites=(("(encapsed_string (string_content))", "(string (string_content))"),
+                   ("(encapsed_string)", "(string)")),
+    escaped_quotes=frozenset({"string", "encapsed_string"}),
     numbers=True,
     self_prefixes=(b"$this->", b"$this?->", b"self::", b"static::"),
     import_candidates=_imp.php,
