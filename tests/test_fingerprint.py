@@ -230,6 +230,12 @@ CHANGED = [  # (file, before, after): real changes that look like respellings
     ("m.php", "'a\\\"b'", '"a\\"b"'),  # a backslash and a quote; a quote
     ("m.php", "<<<EOT\na\\\"b\nEOT", "<<<EOT\na\"b\nEOT"),  # a heredoc keeps \"
     ("m.php", "'abc'", "'abd'"),
+    # what the token view drops between tokens is part of a string's value
+    ("m.py", "'a,b'", "'ab'"),
+    ("m.py", "', '", "' '"),
+    ("m.py", "'f(x);'", "'fx'"),
+    ("m.js", "'a\tb'", "'a b'"),
+    ("m.ts", '"a;b"', '"ab"'),
 ]
 
 

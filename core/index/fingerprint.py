@@ -38,12 +38,13 @@ _STRING_INTERNALS = (
     "string_literal_content", "character_content", "raw_string_content", "string_value",
     "heredoc_content", "interpreted_string_literal_content", "raw_string_literal_content",
 )
-_HAS_WS = re.compile(rb"\s")
+_HAS_NOISE = re.compile(rb"[\s,;()]")
 # Quote style is not code: ' and " are one character for fingerprints.
 _QUOTES = bytes.maketrans(b"'", b'"')
 _NOISE = b" \t\n\r\x0b\x0c,;()"  # deleted from tokens
-# Whitespace inside a string literal is part of its value: mark it so it survives _NOISE.
-_KEEP_WS = bytes.maketrans(bytes(range(0x21)), b"\x01" * 0x21)
+# Whitespace, commas, semicolons and parentheses inside a string literal are part of its value:
+# each becomes its own control byte (not whitespace), so it survives _NOISE.
+_KEEP_WS = bytes.maketrans(_NOISE, bytes(range(0x0E, 0x0E + len(_NOISE))))
 # A quick scan for a literal with an upper-case letter: most files have none, and the full
 # substitution below costs several times more.
 _UPPER_NUMBER = re.compile(rb"[0-9][A-Z]|0x[0-9a-f_]*[A-F]")
@@ -206,7 +207,7 @@ class FileText:
         for node in strings:
             s, e = node.start_byte, node.end_byte
             raw = source[s:e]
-            if _HAS_WS.search(raw):
+            if _HAS_NOISE.search(raw):
                 buf[s:e] = raw.translate(_KEEP_WS)
             if prefixes and raw[:1].isalpha():
                 _respell_prefix(buf, s, raw)
