@@ -70,8 +70,7 @@ def _insert_columns(con, table: str, columns: str, rows: list[tuple]) -> None:
 
 
 # Languages whose names can refer to each other's definitions.
-_FAMILY = ("CASE WHEN {0} IN ('c', 'cpp') THEN 'c' WHEN {0} IN ('javascript', 'typescript', 'tsx') THEN 'js' "
-           "ELSE {0} END")
+_FAMILIES = {lang: family for family in (("c", "cpp"), ("javascript", "tsx", "typescript")) for lang in family}
 
 
 class NoteStore:
@@ -544,19 +543,17 @@ class Store(NoteStore):
             # a name imported from a file that defines it, also under an alias (Python's
             # `from m import f as g` binds g to the source m.f)
             f"""UPDATE refs SET dst = c.id FROM (
-                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r
-                   JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
-                   JOIN symbols s ON s.path = b.target_path AND s.parent_id IS NULL
-                     AND s.name IN (r.target, regexp_extract(b.source, '[A-Za-z_][A-Za-z_0-9]*$'))
-                 WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
-               WHERE refs.rowid = c.rid""",
-            # a name defined once among the files of the same language family
-            f"""UPDATE refs SET dst = c.id FROM (
-                 SELECT r.rowid AS rid, u.id FROM refs r JOIN files f ON f.path = r.path
-                   JOIN (SELECT {_FAMILY.format("language")} AS family, name, min(id) AS id FROM symbols
-                         GROUP BY 1, 2 HAVING count(*) = 1) u
-                     ON u.name = r.target AND u.family = {_FAMILY.format("f.language")}
-                 WHERE {plain}) c
+                 SELECT rid, min(id) AS id FROM (
+                   SELECT r.rowid AS rid, s.id FROM refs r
+                     JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
+                     JOIN symbols s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
+                   WHERE {plain}
+                   UNION
+                   SELECT r.rowid, s.id FROM refs r
+                     JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
+                     JOIN symbols s ON s.path = b.target_path AND s.parent_id IS NULL
+                       AND s.name = regexp_extract(b.source, '[A-Za-z_][A-Za-z_0-9]*$')
+                   WHERE {plain}) GROUP BY rid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
             # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
             """UPDATE refs SET dst = c.id FROM (
@@ -566,8 +563,18 @@ class Store(NoteStore):
                  WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
         ]
-        for sql in steps:
+        for sql in steps[:-1]:
             con.execute(sql)
+        # a name defined once among the files of the same language family
+        langs = [r[0] for r in con.execute("SELECT DISTINCT language FROM files WHERE language IS NOT NULL").fetchall()]
+        for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
+            con.execute(f"""UPDATE refs SET dst = u.id FROM (
+                              SELECT name, min(id) AS id FROM symbols WHERE language IN (SELECT unnest($1))
+                              GROUP BY name HAVING count(*) = 1) u
+                            WHERE {plain.replace("r.", "refs.")} AND u.name = refs.target
+                              AND refs.path IN (SELECT path FROM files WHERE language IN (SELECT unnest($1)))""",
+                        [list(family)])
+        con.execute(steps[-1])  # self-calls through base classes, now that bases are resolved
 
     def add_run(self, con, commit: str | None, seconds: float, files: int, parsed: int, removed: int,
                 skipped: int) -> tuple[int, int]:

@@ -180,13 +180,20 @@ def test_two_branches_adding_notes_merge_without_conflict(team):
     assert note_files(alice) == note_files(bob)
 
 
-def test_the_newer_update_wins(team, clock):
+def note_both_have(team, clock, stamp: str):
+    """A note alice added at `stamp`, shared, and bob imported: both in sync."""
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
+    clock(stamp)
     n = alice.add_note("v1")
     share(alice, arepo)
     pull(brepo)
     sync(bob)
+    return n
+
+
+def test_the_newer_update_wins(team, clock):
+    (alice, arepo), (bob, brepo) = team
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
 
     clock("2030-01-02T00:00:00Z")
     alice.edit_note(n.id, text="v2 from alice")
@@ -218,11 +225,7 @@ def test_a_change_only_in_the_file_is_taken_whatever_its_time_stamp(team, clock)
     """Alice's clock is behind: her edit carries an older stamp than the version bob has; bob did
     not change the note since the last sync, so the edit is taken (and not overwritten again)."""
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-02T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-02T00:00:00Z")
 
     clock("2030-01-01T00:00:00Z")
     alice.edit_note(n.id, text="v2 from alice, clock behind")
@@ -236,11 +239,7 @@ def test_a_change_only_in_the_file_is_taken_whatever_its_time_stamp(team, clock)
 
 def test_both_changed_the_newer_file_wins_and_undo_brings_the_local_one_back(team, clock):
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
     clock("2030-01-02T00:00:00Z")
     bob.edit_note(n.id, text="bob's edit, not exported yet")
     clock("2030-01-03T00:00:00Z")
@@ -261,11 +260,7 @@ def test_both_changed_the_newer_file_wins_and_undo_brings_the_local_one_back(tea
 
 def test_both_changed_the_newer_local_note_wins_and_the_file_is_held(team, clock):
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
     clock("2030-01-02T00:00:00Z")
     alice.edit_note(n.id, text="alice's edit")
     share(alice, arepo)
@@ -299,11 +294,7 @@ def test_both_changed_the_newer_local_note_wins_and_the_file_is_held(team, clock
 
 def test_the_cli_prints_sync_conflicts(team, clock, capsys):
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
     clock("2030-01-02T00:00:00Z")
     alice.edit_note(n.id, text="alice's edit")
     share(alice, arepo)
@@ -342,11 +333,7 @@ def test_an_edit_reaching_the_other_clone_through_git_only(team, clock):
 
 def test_a_true_conflict_is_reported_and_nothing_is_lost(team, clock):
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
 
     clock("2030-01-02T00:00:00Z")  # both edit at the same second
     bob.edit_note(n.id, text="bob's version")
@@ -379,11 +366,7 @@ def test_a_true_conflict_is_reported_and_nothing_is_lost(team, clock):
 
 def test_a_git_merge_conflict_in_a_note_is_reported_and_the_rest_imports(team, clock):
     (alice, arepo), (bob, brepo) = team
-    clock("2030-01-01T00:00:00Z")
-    n = alice.add_note("v1")
-    share(alice, arepo)
-    pull(brepo)
-    sync(bob)
+    n = note_both_have(team, clock, "2030-01-01T00:00:00Z")
     clock("2030-01-02T00:00:00Z")
     alice.edit_note(n.id, text="alice's edit")
     other = alice.add_note("another note of alice")
