@@ -198,5 +198,9 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
 
 
 def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> None:
-    store.set_import_targets(con, [(path, source, table, resolve_import(source, path, paths))
-                                   for path, source, table in store.import_sources(con, only)])
+    rows = store.import_sources(con, only)
+    found: dict[tuple[str, str], str | None] = {}  # an import is in refs and, with its names, in bindings
+    for path, source, _ in rows:
+        if (path, source) not in found:
+            found[path, source] = resolve_import(source, path, paths)
+    store.set_import_targets(con, [(path, source, table, found[path, source]) for path, source, table in rows])
