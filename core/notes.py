@@ -134,7 +134,7 @@ class NoteOps:
     def _links_for_many(self, con, wanted: list[tuple[list[str], list[str]]]) -> list[list[Link]]:
         """For each (symbol names, file paths): its links, each name resolved (or NotFound)."""
         # Exact ids (what agents and imports pass) in one query; the rest one by one.
-        exact = self.store.symbols_by_id(con, sorted({n.strip() for names, _ in wanted for n in names}))
+        exact = self.store.symbols_by_ids(con, sorted({n.strip() for names, _ in wanted for n in names}))
         resolved = [[exact.get(name.strip()) or self.resolve(name, con) for name in names] for names, _ in wanted]
         deps = self.store.dependencies(con, sorted({s.id for syms in resolved for s in syms}))
         head = self._head()

@@ -626,10 +626,6 @@ class Store(NoteStore):
         row = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id = ?", [symbol_id]).fetchone()
         return Symbol(*row) if row else None
 
-    def symbols_by_id(self, con, ids: list[str]) -> dict[str, Symbol]:
-        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id IN (SELECT unnest($1))", [ids]).fetchall()
-        return {r[0]: Symbol(*r) for r in rows}
-
     def find_symbols(self, con, pattern: str | None = None, kind: str | None = None, path: str | None = None,
                      limit: int | None = None) -> list[Symbol]:
         """Symbols whose id matches `pattern`: exact id, then exact name, dotted suffix, name in

@@ -46,6 +46,18 @@ def symbol_hashes(path: str, source: str, short: bool = False) -> dict[str, tupl
     return {s.id.split("::")[1]: (s.code_hash, s.sig_hash) for s in r.symbols} | {"": (r.code_hash, "")}
 
 
+def assert_only_symbol_changed(path: str, original: str, old: str, new: str, symbol: str, sig_changes: bool) -> None:
+    """Replacing `old` by `new` in `original` (once) changes `symbol`'s code_hash and no other's,
+    its sig_hash exactly when `sig_changes`, and the file's hash."""
+    assert original.count(old) == 1
+    before = symbol_hashes(path, original, short=True)
+    after = symbol_hashes(path, original.replace(old, new), short=True)
+    changed = {k for k in before if k and before[k][0] != after[k][0]}
+    assert changed == {symbol}
+    assert (before[symbol][1] != after[symbol][1]) == sig_changes
+    assert before[""] != after[""]
+
+
 SIG = ("Test", "test@example.com")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tether.core.index.languages import C, language_for
-from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
+from tests.helpers import assert_only_symbol_changed, extract_fixture, fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/c"
 
@@ -166,12 +166,7 @@ def test_formatting_keeps_fingerprints():
     ("double x)", "float x)", "stats_add", True),
 ])
 def test_token_change_changes_only_its_symbol(old, new, symbol, sig_changes):
-    assert ORIGINAL.count(old) == 1
-    before, after = _hashes(ORIGINAL), _hashes(ORIGINAL.replace(old, new))
-    changed = {k for k in before if k and before[k][0] != after[k][0]}
-    assert changed == {symbol}
-    assert (before[symbol][1] != after[symbol][1]) == sig_changes
-    assert before[""] != after[""]
+    assert_only_symbol_changed("src/stats.c", ORIGINAL, old, new, symbol, sig_changes)
 
 
 def test_import_resolution():

@@ -5,7 +5,7 @@ import pytest
 
 from tether.core.index.extract import extract
 from tether.core.index.languages import language_for
-from tests.helpers import extract_fixture, fixture_imports, symbol_hashes
+from tests.helpers import assert_only_symbol_changed, extract_fixture, fixture_imports, symbol_hashes
 
 ROOT = "tests/fixtures/go"
 
@@ -167,12 +167,7 @@ def test_formatting_keeps_fingerprints():
     ("p Pricer) int", "p Pricer) int64", "Cart.Add", True),
 ])
 def test_token_change_changes_only_its_symbol(old, new, symbol, sig_changes):
-    assert ORIGINAL.count(old) == 1
-    before, after = _hashes(ORIGINAL), _hashes(ORIGINAL.replace(old, new))
-    changed = {k for k in before if k and before[k][0] != after[k][0]}
-    assert changed == {symbol}
-    assert (before[symbol][1] != after[symbol][1]) == sig_changes
-    assert before[""] != after[""]
+    assert_only_symbol_changed("shop/cart.go", ORIGINAL, old, new, symbol, sig_changes)
 
 
 def test_import_resolution():

@@ -86,7 +86,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
     _nest(ordered)
 
-    text = FileText(source, spec, skip, strings)
+    text = FileText(source, spec, skip, strings, root)
     result = FileResult(path=path, language=spec.name, syntax_errors=int(root.has_error))
     seen: dict[str, int] = {}
     for d in ordered:

@@ -172,36 +172,11 @@ def fingerprint(structure_text: str, tokens: bytes) -> str:
     return h.hexdigest()
 
 
-# A decimal number token, for a file without a tree at hand (see _decimals).
-_DECIMAL = re.compile(rb"(?<![\w.$])(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJn]?(?![\w.$])")
-
-
-def _decimals(text: bytes) -> dict[int, int]:
-    """{start: end} of the decimal numbers in a file that has no string and no comment: all its
-    text is code, so every decimal-looking token is a number; JSX text aside (`</`, `/>`): none."""
-    if b"</" in text or b"/>" in text:
-        return {}
-    return dict(m.span() for m in _DECIMAL.finditer(text))
-
-
-def _root(nodes: list):
-    """The root of the tree that `nodes` belong to; None for no nodes."""
-    if not nodes:
-        return None
-    node = nodes[0]
-    while (parent := node.parent) is not None:
-        node = parent
-    return node
-
-
 class FileText:
     """A file's bytes prepared once, sliced per symbol: blanked comments/docstrings, bare strings.
+    `root`: the tree's root node, to tell a real number or escape sequence from a look-alike."""
 
-    `root`: the tree's root, else found from a captured string or comment; a file with neither
-    reads its numbers by their look (`_decimals`).
-    """
-
-    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root=None):
+    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root):
         buf = bytearray(source)
         prefixes = spec.string_prefixes
         for node in strings:
@@ -214,7 +189,6 @@ class FileText:
         for node in skip:
             buf[node.start_byte : node.end_byte] = b" " * (node.end_byte - node.start_byte)
         if spec.escaped_quotes and strings and _ESCAPED_QUOTE.search(buf):
-            root = root or _root(strings)
             for a, b in [m.span() for m in _ESCAPED_QUOTE.finditer(buf)]:
                 n = root.descendant_for_byte_range(a, b)
                 if (n.type == "escape_sequence" and n.start_byte == a and n.end_byte == b
@@ -228,11 +202,8 @@ class FileText:
         if spec.number_format:
             anchors, types, respell = _NUMBER_FORMATS[spec.number_format]
             if hits := [m.start() for rx in anchors for m in rx.finditer(text)]:
-                root = root or _root(strings) or _root(skip)
-                spans = _decimals(text) if root is None else {
-                    n.start_byte: n.end_byte
-                    for at in hits if (n := root.descendant_for_byte_range(at, at + 1)).type in types
-                }
+                spans = {n.start_byte: n.end_byte
+                         for at in hits if (n := root.descendant_for_byte_range(at, at + 1)).type in types}
                 text = self._respell(text, spans, respell)
         self.buf = text
 
