@@ -328,43 +328,45 @@ class Project(NoteOps):
             callers = self.store.neighbours(con, sym.id, incoming=True)
             callees = self.store.neighbours(con, sym.id, incoming=False)
             row = self.store.file_row(con, sym.path)
-        now = self._as_edited(sym, row[2] if row else None)
+        now, data = self._as_edited(sym, row[2] if row else None)
         if now is None:
             source = f"<{sym.path} changed since the last index and no longer defines {sym.id}: run tether index>"
         else:
-            sym, source = now, self.source(now)
+            sym, source = now, self.source(now, data)
         if self.is_secret(sym.path):  # not even its signature
             import dataclasses
 
             sym = dataclasses.replace(sym, signature="<withheld: the file matches a secret pattern>")
         return SymbolView(sym, source, callers, callees)
 
-    def _as_edited(self, sym: Symbol, indexed_blob: str | None) -> Symbol | None:
-        """`sym` as its file is now: itself while the file is as indexed, else found again in the
-        file parsed in memory (the index is not written); None when the edit removed it."""
+    def _as_edited(self, sym: Symbol, indexed_blob: str | None) -> tuple[Symbol | None, bytes | None]:
+        """(`sym` as its file is now, the file's bytes when read): itself while the file is as
+        indexed, else found again in the file parsed in memory (the index is not written); None
+        when the edit removed it."""
         if indexed_blob is None or self.is_secret(sym.path):
-            return sym
+            return sym, None
         from tether.core.index.extract import extract
         from tether.core.index.run import git_blob_id
 
         try:
             data = (self.root / sym.path).read_bytes()
         except OSError:
-            return sym  # source() says why it cannot be read
+            return sym, None  # source() says why it cannot be read
         if git_blob_id(data) == indexed_blob:
-            return sym
-        return next((s for s in extract(sym.path, data).symbols if s.id == sym.id), None)
+            return sym, data
+        return next((s for s in extract(sym.path, data).symbols if s.id == sym.id), None), data
 
     def is_secret(self, path: str) -> bool:
         """Does a repository-relative path match `[secrets] patterns`? Such a file's text never
         reaches a symbol view, an anchor, a diff, a capsule or an MCP answer."""
         return self.config.is_secret(path)
 
-    def source(self, sym: Symbol) -> str:
+    def source(self, sym: Symbol, data: bytes | None = None) -> str:
+        """A symbol's text from its file (`data`: the file's bytes, when already read)."""
         if self.is_secret(sym.path):
             return f"<{sym.path} matches a secret pattern; its text is withheld>"
         try:
-            data = (self.root / sym.path).read_bytes()
+            data = (self.root / sym.path).read_bytes() if data is None else data
         except OSError as e:
             return f"<{sym.path} cannot be read: {e.strerror}>"
         line_start = data.rfind(b"\n", 0, sym.start_byte) + 1
