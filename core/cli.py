@@ -347,7 +347,7 @@ def cmd_stale(project, args) -> int:
 
 
 def cmd_import_claude_md(project, args) -> int:
-    from tether.core.claude_md import ALREADY_IMPORTED, apply_import, plan_import
+    from tether.core.claude_md_import import ALREADY_IMPORTED, apply_import, plan_import
 
     # PATHs are typed relative to the current directory; the plan takes them relative to the root
     plan = plan_import(project, [os.path.relpath(os.path.abspath(p), project.root) for p in args.paths])

@@ -400,8 +400,8 @@ class Project(NoteOps):
 
     def write_claude_md(self, text: str, path: str | Path | None = None, dry_run: bool = False):
         """Put `text` in tether's managed block of CLAUDE.md (or `path`, inside the repository):
-        a core.outputs.claude_md.BlockWrite."""
-        from tether.core.outputs.claude_md import DEFAULT_PATH, write_block
+        a core.outputs.managed_block.BlockWrite."""
+        from tether.core.outputs.managed_block import DEFAULT_PATH, write_block
 
         return write_block(self.root, path or DEFAULT_PATH, text, dry_run=dry_run)
 

@@ -1,2 +1,2 @@
 """Where a capsule goes besides stdout: the clipboard (clipboard.py) and a managed block in
-CLAUDE.md (claude_md.py). Standard library and pyperclip only."""
+CLAUDE.md (managed_block.py). Standard library and pyperclip only."""

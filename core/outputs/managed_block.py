@@ -6,7 +6,7 @@
 - A file without the block gets it appended (after a blank line); a missing file is created.
 - The same content twice writes nothing. The write is atomic: a temporary file in the same
   directory, given the original's permissions, then renamed over it.
-- Markers are recognised as the importer (core/claude_md.py) recognises them: a whole line
+- Markers are recognised as the importer (core/claude_md_import.py) recognises them: a whole line
   (`<!-- tether:begin ... -->` is accepted), outside fenced code and multi-line HTML comments.
   A begin without an end, an end without a begin (or before it), or two blocks: a TetherError
   naming the line, and the file is left untouched.

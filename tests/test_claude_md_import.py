@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from tether.core.claude_md import (
+from tether.core.claude_md_import import (
     ALREADY_IMPORTED,
     apply_import,
     front_matter_paths,
