@@ -614,6 +614,14 @@ class Store(NoteStore):
              "limit": int(limit)}).fetchall()
         return [r[0] for r in rows]
 
+    def discovery_scan(self, con) -> dict | None:
+        """The last run's directory scan (core/index/discover.py's Scan, as JSON)."""
+        row = con.execute("SELECT value FROM meta WHERE key = 'discovery_scan'").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_discovery_scan(self, con, scan: dict) -> None:
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('discovery_scan', ?)", [json.dumps(scan)])
+
     def skipped_files(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT path, skipped FROM files WHERE skipped IS NOT NULL ORDER BY path").fetchall()
 

@@ -2,6 +2,13 @@
 (pygit2), or every file of a plain directory honouring its .gitignore files.
 
 Only names and `stat` here; contents are read by the indexer, and only for changed files.
+
+In a git repository, a run after the first does not ask git about every file. `Scan` keeps the
+modification time of every directory the index looks into: adding, removing or renaming a file
+moves its directory's time, so the next run lists only the directories whose time moved, stats
+the files it already knows, and classifies only the paths it has not seen. Whatever decides which
+paths are tracked or ignored (git's index and info/exclude, git's config, a .gitignore, tether's
+own patterns) is part of `Scan.rules`: when any of it changes, the run starts over from git.
 """
 
 from __future__ import annotations
@@ -15,9 +22,11 @@ import pathspec
 
 from tether.core.config import Config
 from tether.core.model import Skipped
+from tether.core.store import FileState
 
 
 _OWN = (".git/", ".tether/")  # excluded without a word: not the project's files
+_EXCLUDED = "excluded: vendored or generated"
 
 
 @dataclass(slots=True)
@@ -28,41 +37,166 @@ class Candidate:
 
 
 @dataclass(slots=True)
+class Scan:
+    """What the next run needs to look only where something moved."""
+    rules: list  # stat data and settings that decide which paths are tracked or ignored
+    dirs: dict[str, int]  # directory ("" for the root) -> modification time in ns
+
+    def to_json(self) -> dict:
+        return {"rules": self.rules, "dirs": self.dirs}
+
+
+@dataclass(slots=True)
 class Discovery:
     files: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     commit: str | None = None  # HEAD, when there is one
+    scan: Scan | None = None  # in a git repository: for the next run
 
 
-def discover(root: Path, config: Config) -> Discovery:
-    found = Discovery()
-    names = _git_files(root, found)
-    if names is None:
-        names = _walk(root)
+def discover(root: Path, config: Config, known: dict[str, FileState] | None = None,
+             reasons: dict[str, str] | None = None, last: Scan | None = None) -> Discovery:
+    """Every file of the project, classified. `known`, `reasons` and `last` are the previous
+    run's file states, skip reasons and Scan: with them, only what moved is looked at again."""
+    repo = _repo(root)
+    if repo is None:
+        found = Discovery()
+        _classify(root, _walk(root), config, found)
+        return found
+    rules = _rules(repo, config)
+    if known and last is not None and last.rules == rules:
+        found = _rescan(root, repo, config, known, reasons or {}, last)
+        if found is not None:
+            return found
+    import pygit2
+
+    found = Discovery(commit=_head(repo))
+    dirs: dict[str, int] = {}
+    _walk_dirs(root, repo, "", dirs, None)  # before git lists files: what is added after moves a time seen here
+    names = {entry.path for entry in repo.index}
+    names |= {p for p, flags in repo.status(untracked_files="all").items() if flags & pygit2.GIT_STATUS_WT_NEW}
+    _classify(root, names, config, found)
+    found.scan = Scan(rules, dirs)
+    return found
+
+
+def _classify(root: Path, names, config: Config, found: Discovery) -> None:
     excluded = pathspec.GitIgnoreSpec.from_lines(config.exclude_patterns)
     included = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
     for rel in sorted(names):
         if excluded.match_file(rel) and not (included and included.match_file(rel)):
             if not rel.startswith(_OWN):
-                found.skipped.append(Skipped(rel, "secret" if config.is_secret(rel) else "excluded: vendored or generated"))
+                found.skipped.append(Skipped(rel, "secret" if config.is_secret(rel) else _EXCLUDED))
             continue
+        _admit(root, rel, config, found)
+
+
+def _admit(root: Path, rel: str, config: Config, found: Discovery) -> os.stat_result | None:
+    """A path tether's patterns let in: indexed, or skipped for what its stat says."""
+    try:
+        st = os.lstat(root / rel)
+    except OSError:
+        return None  # deleted in the working tree
+    if stat.S_ISLNK(st.st_mode):
+        found.skipped.append(Skipped(rel, "symlink"))
+    elif not stat.S_ISREG(st.st_mode):
+        return None
+    elif st.st_size > config.max_file_size:
+        found.skipped.append(Skipped(rel, f"larger than {config.max_file_size} bytes"))
+    else:
+        # ctime too: an edit whose mtime was put back (cp -p, rsync -t, touch -r) still moves it
+        found.files.append(Candidate(rel, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
+    return st
+
+
+def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reasons: dict[str, str],
+            last: Scan) -> Discovery | None:
+    """The previous run's files, stat'ed again, plus the paths found in directories whose time
+    moved; None when an ignore file changed and only a full discovery can tell."""
+    dirs = dict(last.dirs)
+    new: list[str] = []
+    for d, mtime in last.dirs.items():
         try:
-            st = os.lstat(root / rel)
+            if os.lstat(os.path.join(root, d)).st_mtime_ns == mtime:
+                continue
         except OSError:
-            continue  # deleted in the working tree
-        if stat.S_ISLNK(st.st_mode):
-            found.skipped.append(Skipped(rel, "symlink"))
-        elif not stat.S_ISREG(st.st_mode):
+            del dirs[d]  # gone: its files are gone too
             continue
-        elif st.st_size > config.max_file_size:
-            found.skipped.append(Skipped(rel, f"larger than {config.max_file_size} bytes"))
-        else:
-            # ctime too: an edit whose mtime was put back (cp -p, rsync -t, touch -r) still moves it
-            found.files.append(Candidate(rel, st.st_size, max(st.st_mtime_ns, st.st_ctime_ns)))
+        _walk_dirs(root, repo, d, dirs, new, known=last.dirs)
+    if any(_is_ignore_file(p) for p in new if p not in known):
+        return None
+    found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs))
+    for rel in sorted(known):
+        reason = reasons.get(rel)
+        if reason == "secret" or reason == _EXCLUDED:
+            if rel in repo.index or os.path.lexists(root / rel):
+                found.skipped.append(Skipped(rel, reason))
+            continue
+        st = _admit(root, rel, config, found)
+        if _is_ignore_file(rel) and (st is None or (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns))
+                                     != (known[rel].size, known[rel].mtime_ns)):
+            return None
+    fresh = [p for p in new if p not in known and (p in repo.index or not repo.path_is_ignored(p))]
+    if fresh:
+        _classify(root, fresh, config, found)
+        found.files.sort(key=lambda c: c.path)
+        found.skipped.sort(key=lambda s: s.path)
     return found
 
 
-def _git_files(root: Path, found: Discovery) -> set[str] | None:
+def _walk_dirs(root: Path, repo, top: str, dirs: dict[str, int], files: list[str] | None,
+               known: dict[str, int] | None = None) -> None:
+    """Record the time of `top` and of every directory below it that git does not ignore; with
+    `files`, collect their files. Directories in `known` other than `top` are not entered (the
+    caller looks at each of those itself)."""
+    stack = [top]
+    while stack:
+        d = stack.pop()
+        path = os.path.join(root, d)
+        try:
+            mtime = os.lstat(path).st_mtime_ns
+            entries = list(os.scandir(path))
+        except OSError:
+            dirs.pop(d, None)
+            continue
+        dirs[d] = mtime
+        prefix = f"{d}/" if d else ""
+        for e in entries:
+            rel = prefix + e.name
+            if e.is_dir(follow_symlinks=False):
+                if (rel in (".git", ".tether") or (known is not None and rel in known)
+                        or os.path.lexists(os.path.join(e.path, ".git")) or repo.path_is_ignored(rel + "/")):
+                    continue
+                stack.append(rel)
+            elif files is not None:
+                files.append(rel)
+
+
+def _is_ignore_file(rel: str) -> bool:
+    return rel == ".gitignore" or rel.endswith("/.gitignore")
+
+
+def _rules(repo, config: Config) -> list:
+    """Everything that decides which paths are tracked or ignored, as comparable data."""
+    git = Path(repo.path)
+    paths = [git / "index", git / "info" / "exclude", git / "config", Path.home() / ".gitconfig",
+             Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "git" / "ignore"]
+    try:
+        paths.append(Path(os.path.expanduser(repo.config["core.excludesFile"])))
+    except KeyError:
+        pass
+    rules: list = [list(config.exclude_patterns), list(config.include), config.max_file_size]
+    for p in paths:
+        try:
+            st = os.stat(p)
+            rules.append([str(p), st.st_size, st.st_mtime_ns])
+        except OSError:
+            rules.append([str(p), None, None])
+    return rules
+
+
+def _repo(root: Path):
+    """The git repository whose working tree is `root`, else None."""
     import pygit2
 
     try:
@@ -71,11 +205,11 @@ def _git_files(root: Path, found: Discovery) -> set[str] | None:
         return None
     if repo.is_bare or repo.workdir is None or Path(repo.workdir).resolve() != root.resolve():
         return None
-    if not repo.head_is_unborn:
-        found.commit = str(repo.head.target)
-    names = {entry.path for entry in repo.index}
-    names |= {p for p, flags in repo.status(untracked_files="all").items() if flags & pygit2.GIT_STATUS_WT_NEW}
-    return names
+    return repo
+
+
+def _head(repo) -> str | None:
+    return None if repo.head_is_unborn else str(repo.head.target)
 
 
 def _walk(root: Path) -> set[str]:
@@ -105,7 +239,6 @@ def head_commit(root: Path) -> str | None:
     import pygit2
 
     try:
-        repo = pygit2.Repository(str(root))
+        return _head(pygit2.Repository(str(root)))
     except pygit2.GitError:
         return None
-    return None if repo.head_is_unborn else str(repo.head.target)

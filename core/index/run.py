@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from tether.core.config import Config
-from tether.core.index.discover import Candidate, discover
+from tether.core.index.discover import Candidate, Scan, discover
 from tether.core.index.extract import extract
 from tether.core.index.fingerprint import fingerprint
 from tether.core.index.languages import language_for, resolve_import
@@ -121,10 +121,12 @@ def _process_batch(args):
 def run_index(root: Path, store: Store, config: Config, full: bool = False,
               progress: Progress | None = None) -> IndexReport:
     started = time.perf_counter()
-    found = discover(root, config)
     with store.read() as con:
         known = store.file_states(con)
         last = store.last_run(con)
+        reasons = dict(store.skipped_files(con)) if known and not full else {}
+        scan = store.discovery_scan(con) if known and not full else None
+    found = discover(root, config, known, reasons, Scan(**scan) if scan else None)
 
     report = IndexReport(commit=found.commit, full=full)
     present = {c.path for c in found.files} | {s.path for s in found.skipped}
@@ -160,8 +162,11 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         out.close()
         report.removed = len(removed)
         changed = bool(written or removed)
-        if changed or same or last is None or last[1] != found.commit:
+        rescanned = found.scan is not None and (scan is None or found.scan.rules != scan["rules"])
+        if changed or same or rescanned or last is None or last[1] != found.commit:
             with store.write() as con:
+                if found.scan is not None:
+                    store.set_discovery_scan(con, found.scan.to_json())
                 names = store.symbol_names(con, written + removed) if known else None
                 store.drop_files(con, written + removed)
                 store.load_staged(con, staging)
