@@ -338,7 +338,7 @@ def _rel(project, note_id: str) -> str:
     return f"{project.dir.name}/{NOTES_DIR}/{note_id}{SUFFIX}"  # project.dir is the root's .tether/
 
 
-def _listing(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
+def note_files(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
     """{note id: (path, stat key)} of the note files (hidden and temporary files skipped)."""
     out = {}
     try:
@@ -395,7 +395,7 @@ def export_notes(project, force: bool = False) -> ExportResult:
         state = _State.load(project.store.sync_state(con))
         seq = project.store.history_seq(con)
         notes = {n.id: n for n in project.store.notes(con, None, ALL_STATES)}
-    listing = _listing(folder)
+    listing = note_files(folder)
     recs: dict[str, _Rec | None] = {}  # what to record; None forgets the file
 
     def write(nid: str, path: Path, data: bytes) -> None:
@@ -511,7 +511,7 @@ def import_notes(project, theirs: bool = False) -> ImportResult:
 def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
     res = ImportResult()
     folder = notes_dir(project)
-    listing = _listing(folder)
+    listing = note_files(folder)
     if not listing and not project.store.path.exists():
         return res
     with project.store.write() as con:
@@ -618,7 +618,7 @@ def sync_after_index(project) -> SyncResult:
     with project.store.read() as con:
         state = _State.load(project.store.sync_state(con))
         seq = project.store.history_seq(con)
-    changed = {nid for nid, (_, key) in _listing(notes_dir(project)).items()
+    changed = {nid for nid, (_, key) in note_files(notes_dir(project)).items()
                if (rec := state.files.get(nid)) is None or rec.stat != key}
     if changed:
         out.imported = _import(project, changed, False)
