@@ -3,21 +3,24 @@
 Compares a head (the working tree, what is staged, or a commit) with a base (a revision; by
 default the merge base with the default branch, as the session-start hook finds it) from git
 and the committed note files in `.tether/notes/` alone: no index is needed, and nothing is
-written into the repository. Only the files the diff touches and the files holding what the
-affected notes link to are parsed, at both revisions, into a temporary database in the system's
-temporary folder (deleted at the end); core/staleness.py then gives every affected link's
-status at each side, with the same fingerprints and rules as `tether stale`.
+written into the repository. Only the files the diff touches (at both revisions) and the files
+holding what the affected links point at (once: they are the same on both sides) are parsed,
+into a temporary database in the system's temporary folder (deleted at the end);
+core/staleness.py then gives every affected link's status at each side, with the same
+fingerprints and rules as `tether stale`.
 
 A link is reported when its status at the head is worse than at the base: the change made it
 stale, moved or orphaned (or suspect: listed apart, never failing). A note already in that state
 at the base is not this change's doing (`tether stale` lists it). A note whose file the change
 itself added or edited (updated, confirmed, archived) is reported as handled and never fails.
-Only active notes are checked; private notes have no file, so they are never seen. A note file
-that cannot be read is reported and skipped.
+Only active notes are checked; private notes have no file, so they are never seen. Only the
+note files the change edits or that name a touched file are parsed (no other can be affected);
+one of them that cannot be read is reported and skipped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -26,7 +29,7 @@ from pathlib import Path
 from tether.core.errors import TetherError
 from tether.core.gitdiff import Changes, changed_lines, commit_of
 from tether.core.model import STATUS_ORDER, LinkStatus, Note, Symbol
-from tether.core.sharing import NOTES_DIR, SUFFIX, FormatError, note_files, parse
+from tether.core.sharing import NOTES_DIR, SUFFIX, FormatError, mentions, note_files, parse
 
 FAILING = ("stale", "moved", "orphaned")  # what --fail-on may name; suspect never fails
 NOTES_PREFIX = f".tether/{NOTES_DIR}/"
@@ -53,7 +56,7 @@ class CheckResult:
     base: str  # commit id
     head: str  # commit id, "staged" or "working tree"
     changed: list[str]  # code files the change touches
-    notes: int  # active shared notes read at the head
+    notes: int  # note files at the head
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (note file, why)
 
@@ -84,24 +87,26 @@ def check(root: Path, base: str | None = None, head: str | None = None, staged: 
     new = _Files(repo, root, commit_of(repo, head).tree if head is not None else None, staged)
     old = _Files(repo, root, repo[changes.base].tree, False)
     changed = sorted(p for p in {*changes.files, *changes.deleted} if not p.startswith(".tether/"))
-    result = CheckResult(changes.base, _head_label(head, staged),
-                         changed, 0)
-    notes = _active_notes(new, result)
-    touched = set(changed)
-    affected = [n for n in notes if any(_path(t) in touched for l in n.links for t in (l.target, *l.anchor.deps))]
-    if not affected:
-        return result
-    paths = touched | {_path(t) for n in affected for l in n.links for t in (l.target, *l.anchor.deps)}
     edited_notes = {p for p in changes.files if p.startswith(NOTES_PREFIX)}
+    result = CheckResult(changes.base, _head_label(head, staged), changed, 0)
+    touched = set(changed)
+    notes = _affected_notes(new, touched, edited_notes, result)
+    if not notes:
+        return result
+    # Unchanged files are the same on both sides: parsed once; the changed ones once per side.
+    linked = {_path(t) for n in notes for l in n.links for t in (l.target, *l.anchor.deps)}
     with tempfile.TemporaryDirectory(prefix="tether-check-") as tmp:
         from tether.core.store import Store
 
         store = Store(Path(tmp) / "check.duckdb")
         with store.write() as con:
-            before, old_syms, _ = _statuses(store, con, Path(tmp), old, paths, affected)
-            store.drop_files(con, sorted(paths))
-            after, new_syms, new_data = _statuses(store, con, Path(tmp), new, paths, affected)
-    links = [(n, l) for n in affected for l in n.links]
+            data = _load(store, con, Path(tmp), new, linked - touched)
+            old_data = data | _load(store, con, Path(tmp), old, touched)
+            before, old_syms = _statuses(store, con, notes, old_data)
+            store.drop_files(con, sorted(touched))
+            new_data = data | _load(store, con, Path(tmp), new, touched)
+            after, new_syms = _statuses(store, con, notes, new_data)
+    links = [(n, l) for n in notes for l in n.links]
     for (note, link), b, a in zip(links, before, after):
         if a.status == "fresh" or STATUS_ORDER.index(a.status) >= STATUS_ORDER.index(b.status):
             continue
@@ -165,30 +170,34 @@ class _Files:
         return [(e.name, e.id) for e in folder if e.type_str == "blob"] if folder.type_str == "tree" else []
 
 
-def _active_notes(files: _Files, result: CheckResult) -> list[Note]:
+def _affected_notes(files: _Files, touched: set[str], edited: set[str], result: CheckResult) -> list[Note]:
+    """The active notes at the head with a link whose status the change can alter (its target or
+    a dependency in a touched file), with those links only. A note file is parsed only when the
+    change edited it or it names a touched file: no other can be affected."""
     notes = []
-    for nid, data in sorted(files.notes().items()):
+    found = files.notes()
+    result.notes = len(found)
+    for nid, data in sorted(found.items()):
         where = f"{NOTES_PREFIX}{nid}{SUFFIX}"
         if isinstance(data, OSError):
             result.unreadable.append((where, f"cannot read: {data.strerror}"))
+            continue
+        if where not in edited and not any(mentions(data, p) for p in touched):
             continue
         try:
             note = parse(data, nid)
         except FormatError as e:
             result.unreadable.append((where, str(e)))
             continue
-        if note.state == "active":
-            notes.append(note)
-    result.notes = len(notes)
+        links = [l for l in note.links if any(_path(t) in touched for t in (l.target, *l.anchor.deps))]
+        if note.state == "active" and links:
+            notes.append(dataclasses.replace(note, links=links))
     return notes
 
 
-def _statuses(store, con, tmp: Path, files: _Files, paths: set[str], notes: list[Note]):
-    """Parse `paths` as `files` has them into the (emptied) temporary database; the links'
-    statuses there, the symbols they name (targets and moves), and the bytes read."""
+def _load(store, con, tmp: Path, files: _Files, paths: set[str]) -> dict[str, bytes]:
+    """Parse `paths` as `files` has them into the temporary database; the bytes read."""
     from tether.core.index.run import git_blob_id, parse_file
-    from tether.core.project import symbol_text
-    from tether.core.staleness import statuses
     from tether.core.store import FileState, Staging
 
     staging = Staging(tmp)
@@ -206,9 +215,18 @@ def _statuses(store, con, tmp: Path, files: _Files, paths: set[str], notes: list
         store.load_staged(con, staging)
     finally:
         staging.remove()
+    return data
+
+
+def _statuses(store, con, notes: list[Note], data: dict[str, bytes]):
+    """The links' statuses in the temporary database as loaded, and the symbols they name
+    (targets and where moved ones went)."""
+    from tether.core.project import symbol_text
+    from tether.core.staleness import statuses
+
     found = statuses(store, con, notes, lambda s: symbol_text(s, data[s.path]) if s.path in data else "")
     ids = {l.target for n in notes for l in n.links if l.kind == "symbol"} | {s.to for s in found if s.to}
-    return found, store.symbols_by_ids(con, sorted(ids)), data
+    return found, store.symbols_by_ids(con, sorted(ids))
 
 
 def _where(st: LinkStatus, changes: Changes, old_syms: dict[str, Symbol], new_syms: dict[str, Symbol],

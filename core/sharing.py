@@ -177,6 +177,12 @@ def _block(s: str) -> str:
     return '"""\n' + "\n".join(out) + '"""'
 
 
+def mentions(data: bytes, path: str) -> bool:
+    """Could the note file `data` link to `path` or to a symbol in it? (Targets and dependencies
+    are written with _q: the path appears as _q spells it.)"""
+    return _q(path)[1:-1].encode("utf-8") in data
+
+
 def parse(data: bytes | str, expect_id: str | None = None) -> Note:
     """A note from its file; FormatError says what is wrong (one line)."""
     if isinstance(data, bytes):

@@ -41,7 +41,7 @@ def _advice(f: Finding) -> str:
 def _text(r: CheckResult, fail_on) -> str:
     head = "the working tree" if r.head == "working tree" else "what is staged" if r.head == "staged" else r.head
     out = [f"tether check: {head} against {r.base[:12] or 'nothing (no commit yet)'}: {len(r.changed)} code "
-           f"file{'s' if len(r.changed) != 1 else ''} changed, {r.notes} shared note{'s' if r.notes != 1 else ''}"]
+           f"file{'s' if len(r.changed) != 1 else ''} changed, {r.notes} note file{'s' if r.notes != 1 else ''}"]
     groups = (("fail", [f for f in r.findings if r.fails(f, fail_on)]),
               ("handled in this change", [f for f in r.findings if f.handled]),
               ("reported, not failing", [f for f in r.findings if not f.handled and not r.fails(f, fail_on)
