@@ -115,6 +115,16 @@ def test_the_same_branch_with_the_note_confirmed_in_it_passes(shared, tmp_path, 
     assert code == 0 and report["findings"] == [] and report["failed"] is False
 
 
+def test_the_same_branch_with_the_note_archived_in_it_passes(shared, tmp_path, capsys):
+    project, repo, ids = shared
+    commit(repo, "change load", {"app.py": APP.replace(".read()", ".read().strip()")})
+    project.set_state([ids["load"]], "archived")
+    project.share()
+    commit(repo, "archive the note")
+    code, report = check_json(capsys, clone(repo, tmp_path / "ci"))
+    assert code == 0 and report["findings"] == []
+
+
 def test_a_note_edited_in_the_change_is_handled_and_does_not_fail(shared, tmp_path, capsys):
     project, repo, ids = shared
     new_app = APP.replace("    return open(path).read()\n", "    with open(path) as f:\n        return f.read()\n")
@@ -173,6 +183,10 @@ def test_a_private_note_is_not_checked(shared, capsys):
 
 def test_malformed_note_files_are_reported_not_fatal(shared, tmp_path, capsys):
     project, repo, ids = shared
+    repo.checkout("refs/heads/main")  # one broken file already on main, naming no file the branch changes
+    on_main = commit(repo, "an old broken note", {".tether/notes/xxxxxxxxxx.md": "broken since long ago\n"})
+    repo.branches.local["feature"].set_target(on_main)
+    repo.checkout("refs/heads/feature")
     write_files(Path(repo.workdir), {".tether/notes/zzzzzzzzzz.md": "+++\nid = \"zzzzzzzzzz\"\nnot toml at all\n",
                                      ".tether/notes/yyyyyyyyyy.md": "just some text\n"})
     commit(repo, "broken notes plus a change", {"app.py": APP.replace(".read()", ".read().strip()")})
@@ -180,6 +194,7 @@ def test_malformed_note_files_are_reported_not_fatal(shared, tmp_path, capsys):
     code, report = check_json(capsys, ci)
     assert code == 1  # the real finding still fails
     assert [f["note"] for f in report["findings"]] == [ids["load"]]
+    # the files this change adds are reported; the old one is not this change's doing
     assert {u["file"] for u in report["unreadable"]} == {".tether/notes/zzzzzzzzzz.md", ".tether/notes/yyyyyyyyyy.md"}
     assert all(u["reason"] for u in report["unreadable"])
     code, out, err = check(capsys, ci)

@@ -22,7 +22,6 @@ whatever the results.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import statistics
@@ -35,7 +34,7 @@ import pygit2
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_capsule import NOTES, SEED, TYPES, note_text  # noqa: E402
+from tests.bench.bench_capsule import NOTES, SEED, options, random_notes  # noqa: E402
 from tests.bench.bench_index import SYMPY_VERSION, TETHER, edited, machine, make_repo, run, sympy_sources  # noqa: E402
 
 FILES = 5
@@ -66,11 +65,8 @@ def build(workdir: Path, rebuild: bool) -> Path:
     repo.set_head("refs/heads/main")
     run([str(TETHER), "--repo", str(source), "index"])
     project = Project(source)
-    ids = sorted(s.id for s in project.symbols(limit=None))
-    rng = random.Random(SEED)
-    drafts = [Draft(note_text(rng, i), rng.sample(ids, rng.choice((1, 1, 1, 1, 2, 2, 3))), [], rng.choice(TYPES))
-              for i in range(NOTES)]
-    project.add_notes(drafts)
+    project.add_notes([Draft(text, links, [], kind, origin=origin)
+                       for text, links, kind, origin in random_notes([s.id for s in project.symbols(limit=None)])])
     export_notes(project)  # as `tether note add` does (notes.auto_export)
     _commit(repo, "notes")
 
@@ -104,12 +100,8 @@ def median_run(cmd: list[str], repeats: int):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "tether-bench")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--rebuild", action="store_true", help="rebuild the corpus, its notes and the clone")
-    args = ap.parse_args()
-    workdir = args.workdir.expanduser().resolve()
+    args = options(__doc__, 5)
+    workdir = args.workdir
     print(f"tether check benchmark: {machine()}")
     ci = build(workdir, args.rebuild)
     assert not (ci / ".tether" / "tether.duckdb").exists(), "the CI clone must have no database"
