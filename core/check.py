@@ -29,10 +29,11 @@ from pathlib import Path
 from tether.core.errors import TetherError
 from tether.core.gitdiff import Changes, changed_lines, commit_of
 from tether.core.model import STATUS_ORDER, LinkStatus, Note, Symbol
+from tether.core.project import TETHER_DIR
 from tether.core.sharing import NOTES_DIR, SUFFIX, FormatError, mentions, note_files, parse
 
 FAILING = ("stale", "moved", "orphaned")  # what --fail-on may name; suspect never fails
-NOTES_PREFIX = f".tether/{NOTES_DIR}/"
+NOTES_PREFIX = f"{TETHER_DIR}/{NOTES_DIR}/"
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ def check(root: Path, base: str | None = None, head: str | None = None, staged: 
     changes = changed_lines(root, focus if base is None else base, head, staged)
     new = _Files(repo, root, commit_of(repo, head).tree if head is not None else None, staged)
     old = _Files(repo, root, repo[changes.base].tree, False)
-    changed = sorted(p for p in {*changes.files, *changes.deleted} if not p.startswith(".tether/"))
+    changed = sorted(p for p in {*changes.files, *changes.deleted} if not p.startswith(TETHER_DIR + "/"))
     edited_notes = {p for p in changes.files if p.startswith(NOTES_PREFIX)}
     result = CheckResult(changes.base, _head_label(head, staged), changed, 0)
     touched = set(changed)
