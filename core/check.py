@@ -55,10 +55,11 @@ class Finding:
 @dataclass(slots=True)
 class CheckResult:
     base: str  # commit id
-    head: str  # commit id, "staged" or "working tree"
+    head: str  # the --head revision, "staged" or "working tree"
     changed: list[str]  # code files the change touches
     notes: int  # note files at the head
     findings: list[Finding] = field(default_factory=list)
+    base_rev: str = "HEAD"  # how the base was named: --base, HEAD, or "main..." (the merge base with main)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (note file, why)
 
     def fails(self, finding: Finding, fail_on: tuple[str, ...] = FAILING) -> bool:
@@ -82,14 +83,15 @@ def check(root: Path, base: str | None = None, head: str | None = None, staged: 
     if focus is None:
         raise TetherError(f"{root}: this needs a git repository", exit_code=2)
     repo = pygit2.Repository(str(root))
+    rev = (focus or "HEAD") if base is None else base
     if base is None and repo.head_is_unborn:  # no commit yet: nothing can have gone stale
-        return CheckResult("", _head_label(head, staged), [], 0)
-    changes = changed_lines(root, focus if base is None else base, head, staged)
+        return CheckResult("", _head_label(head, staged), [], 0, base_rev=rev)
+    changes = changed_lines(root, rev, head, staged)
     new = _Files(repo, root, commit_of(repo, head).tree if head is not None else None, staged)
     old = _Files(repo, root, repo[changes.base].tree, False)
     changed = sorted(p for p in {*changes.files, *changes.deleted} if not p.startswith(TETHER_DIR + "/"))
     edited_notes = {p for p in changes.files if p.startswith(NOTES_PREFIX)}
-    result = CheckResult(changes.base, _head_label(head, staged), changed, 0)
+    result = CheckResult(changes.base, _head_label(head, staged), changed, 0, base_rev=rev)
     touched = set(changed)
     notes = _affected_notes(new, touched, edited_notes, result)
     if not notes:

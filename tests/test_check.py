@@ -171,6 +171,33 @@ def test_a_deleted_files_notes_are_orphaned_at_their_note_file(shared, tmp_path,
     assert (f["file"], f["line"]) == (f".tether/notes/{ids['helper']}.md", where)
 
 
+def test_a_symbol_removed_from_a_surviving_file_is_orphaned_where_it_was(shared, tmp_path, capsys):
+    project, repo, ids = shared
+    without = "import io\n\n\nclass Cache:\n    def get(self, key):\n        return io.open(key).read()\n"
+    commit(repo, "inline load", {"app.py": without})
+    code, report = check_json(capsys, clone(repo, tmp_path / "ci"))
+    assert code == 1
+    [f] = report["findings"]
+    assert (f["note"], f["status"]) == (ids["load"], "orphaned")
+    # load was lines 1-2; git's hunk replaces them with `import io` at line 1
+    assert (f["file"], f["line"]) == ("app.py", 1)
+
+
+def test_the_shipped_pre_commit_hook_checks_the_staged_change(shared, capsys):
+    """.pre-commit-hooks.yaml's entry, run as pre-commit runs it (no file names passed)."""
+    project, repo, ids = shared
+    hooks = (Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text("utf-8")
+    assert "- id: tether-check" in hooks and "pass_filenames: false" in hooks
+    entry = re.search(r"^  entry: (.+)$", hooks, re.MULTILINE).group(1).split()
+    assert entry[0] == "tether"
+    root = Path(repo.workdir)
+    write_files(root, {"app.py": APP.replace(".read()", ".read().strip()")})
+    repo.index.add("app.py")
+    repo.index.write()
+    code, out, err = check(capsys, root, *entry[2:])  # main(["--repo", root, "check", ...])
+    assert entry[1] == "check" and code == 1 and ids["load"] in out
+
+
 def test_a_private_note_is_not_checked(shared, capsys):
     project, repo, ids = shared
     commit(repo, "change load", {"app.py": APP.replace(".read()", ".read().strip()")})
@@ -246,6 +273,7 @@ def test_head_and_base_revisions(shared, capsys):
     assert code == 1 and [f["note"] for f in report["findings"]] == [ids["load"]]
     code, report = check_json(capsys, project.root, "--base", "main...", "--head", "feature")
     assert code == 1 and report["base"] == str(repo.references["refs/heads/main"].target)
+    assert (report["base_rev"], report["head"]) == ("main...", "feature")
 
 
 def test_staged_checks_what_is_staged(shared, capsys):

@@ -40,7 +40,9 @@ def _advice(f: Finding) -> str:
 
 def _text(r: CheckResult, fail_on) -> str:
     head = "the working tree" if r.head == "working tree" else "what is staged" if r.head == "staged" else r.head
-    out = [f"tether check: {head} against {r.base[:12] or 'nothing (no commit yet)'}: {len(r.changed)} code "
+    base = (f"the merge base with {r.base_rev[:-3]}" if r.base_rev.endswith("...") else r.base_rev) + \
+        (f" ({r.base[:12]})" if r.base else " (no commit yet)")
+    out = [f"tether check: {head} against {base}: {len(r.changed)} code "
            f"file{'s' if len(r.changed) != 1 else ''} changed, {r.notes} note file{'s' if r.notes != 1 else ''}"]
     groups = (("fail", [f for f in r.findings if r.fails(f, fail_on)]),
               ("handled in this change", [f for f in r.findings if f.handled]),
@@ -70,7 +72,7 @@ def _json(r: CheckResult, fail_on) -> str:
                  "target": f.target, "status": f.status, "was": f.was, "reason": f.reason, "to": f.to,
                  "file": f.path, "line": f.line, "handled": f.handled, "fails": r.fails(f, fail_on)}
                 for f in r.findings]
-    return json.dumps({"base": r.base, "head": r.head, "changed": r.changed, "notes": r.notes,
+    return json.dumps({"base": r.base, "base_rev": r.base_rev, "head": r.head, "changed": r.changed, "notes": r.notes,
                        "fail_on": list(fail_on), "failed": bool(r.failing(fail_on)), "findings": findings,
                        "unreadable": [{"file": p, "reason": why} for p, why in r.unreadable]},
                       indent=2, ensure_ascii=False) + "\n"
