@@ -27,7 +27,7 @@ def render(result: CheckResult, fmt: str, fail_on: tuple[str, ...] = FAILING) ->
 def _what(f: Finding) -> str:
     """One line: the link, its status and why, and where the code is now."""
     moved = f" -> {f.to}" if f.to and f.to != f.target else ""
-    return f"{f.target}{moved}: {f.status} ({f.reason})"
+    return f"{f.target}{moved}: {f.status}, {f.reason}"
 
 
 def _advice(f: Finding) -> str:
