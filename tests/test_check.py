@@ -250,6 +250,28 @@ def test_a_dependency_change_is_suspect_listed_apart_and_never_fails(tmp_path, c
     assert "suspect (a dependency changed; never fails) (1)" in out and "no note fails the check" in out
 
 
+def test_a_note_linked_to_a_file(tmp_path, capsys):
+    root = tmp_path / "repo"
+    root.mkdir()
+    readme = "# Setup\n\nRun make.\n"
+    repo = git_repo(root, {"README.md": readme, "app.py": APP})
+    project = Project(root)
+    project.init()
+    project.index()
+    nid = project.add_note("the README says how to set up", files=["README.md"]).id
+    project.share()
+    commit(repo, "note")
+    repo.branches.local.create("feature", repo.head.peel(pygit2.Commit))
+    repo.checkout("refs/heads/feature")
+    write_files(root, {"README.md": "# Setup\n\nRun   make.\n\n"})  # whitespace only
+    assert check_json(capsys, root)[0] == 0
+    write_files(root, {"README.md": "# Setup\n\nRun make install.\n"})
+    code, report = check_json(capsys, root)
+    assert code == 1
+    [f] = report["findings"]
+    assert (f["note"], f["target"], f["status"], f["file"], f["line"]) == (nid, "README.md", "stale", "README.md", 3)
+
+
 def test_notes_stale_before_the_change_are_not_its_doing(shared, tmp_path, capsys):
     project, repo, ids = shared
     commit(repo, "change load on main too", {"app.py": APP.replace(".read()", ".read().strip()")})
