@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench screenshots clean
+.PHONY: demo test install-check bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+install-check: $(STAMP)
+	.ci/install-check
 
 screenshots: $(STAMP)
 	$(PY) -m tether.tui.screenshots screenshots

@@ -134,7 +134,7 @@ def plan_install(root: Path, scope: str = "project", command: str = "tether", us
 
     if shutil.which(shlex.split(command)[0] if command else command) is None:
         plan.warnings.append(f"'{command}' is not on PATH, so Claude Code will not find it: install tether "
-                             f"where Claude Code can run it (pip install tether), or give --command /full/path/to/tether")
+                             f"where Claude Code can run it (`pipx install .` in a clone of tether), or give --command /full/path/to/tether")
     return plan
 
 

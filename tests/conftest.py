@@ -21,3 +21,14 @@ def make_project(tmp_path):
         return Project(root), repo
 
     return make
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time stamp note operations write: clock("2030-01-01T00:00:00Z")."""
+    from tether.core import notes
+
+    def set_time(stamp: str) -> None:
+        monkeypatch.setattr(notes, "now", lambda: stamp)
+
+    return set_time

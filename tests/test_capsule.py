@@ -31,10 +31,10 @@ def fixture_files() -> dict[str, str]:
 
 
 @pytest.fixture
-def graph(make_project, monkeypatch):
+def graph(make_project, clock):
     """The fixture project with one note per symbol of the chain, and two unrelated ones, all written
     two hours before NOW whatever today's date."""
-    monkeypatch.setattr("tether.core.notes.now", lambda: (NOW - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    clock((NOW - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))
     project, repo = make_project(fixture_files())
     ids = {
         "focus": project.add_note("handle() must stay pure: no I/O here.", [HANDLE], type="gotcha").id,

@@ -8,11 +8,13 @@ Seeded by TETHER_TEST_SEED (default: random, shown in any failure)."""
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from tests.helpers import git_repo
 from tests.test_journal import hold_database
@@ -75,23 +77,26 @@ anyio.run(go)
 """
 
 # The real terminal UI, headless under Pilot, polling the store as it does on a terminal; the
-# note count it shows never goes down.
+# note count it shows never goes down. Once the writers have stopped (`stop`), it waits, with a
+# generous deadline, until it shows all `expect` notes, and prints how long that took.
 TUI = """
-import asyncio, sys
+import asyncio, sys, time
 from pathlib import Path
 from tether.tui.app import TetherApp
-root, stop = sys.argv[1], Path(sys.argv[2])
+root, stop, expect = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 
 async def main():
     app = TetherApp(root, poll=0.5, index_on_start=False, mode="notes")
-    reads, last = 0, 0
+    reads, last, stopped = 0, 0, None
     async with app.run_test(size=(120, 30)) as pilot:
-        while not stop.exists():
+        while stopped is None or (last < expect and time.monotonic() < stopped + 60):
             await pilot.pause(0.2)
             shown = int(app.summary.split()[0]) if app.summary else 0
             assert shown >= last, (shown, last)
             reads, last = reads + (shown != last or reads == 0), shown
-    print(reads, 0, last)
+            if stopped is None and stop.exists():
+                stopped = time.monotonic()
+    print(reads, round(time.monotonic() - stopped, 1), last)
 
 asyncio.run(main())
 """
@@ -116,7 +121,7 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     Project(root).index()
     stop = tmp_path / "stop"
     indexer = spawn(INDEXER, root, stop, stdout=subprocess.PIPE)
-    reader = spawn(TUI, root, stop, stdout=subprocess.PIPE)
+    reader = spawn(TUI, root, stop, 4 * NOTES, stdout=subprocess.PIPE)
     time.sleep(0.5)  # the re-index is under way
     writers = [spawn(CLI_WRITER, root, f"cli{k}", NOTES, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for k in range(2)]
@@ -125,10 +130,11 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     outs = [w.communicate(timeout=150) for w in writers]
     stop.touch()
     runs = int(indexer.communicate(timeout=60)[0])
-    reads, busy, seen = map(int, reader.communicate(timeout=60)[0].split())
+    reads, after, seen = reader.communicate(timeout=90)[0].split()
     assert [w.returncode for w in writers] == [0] * 4, [o[1][-2000:] for o in outs]
-    assert indexer.returncode == 0 and reader.returncode == 0 and runs >= 1 and reads > 0
-    assert seen > 0  # the open UI showed notes arriving from the other processes
+    assert indexer.returncode == 0 and reader.returncode == 0 and runs >= 1 and int(reads) > 0
+    # the open UI shows every note the other processes wrote, queued or not, once they stop
+    assert int(seen) == 4 * NOTES, f"the UI showed {seen} of {4 * NOTES} notes {after} s after the writers stopped"
 
     cli_ids = [d["id"] for out, _ in outs[:2] for d in json_stream(out)]
     mcp_ids = [line.split()[1] for out, _ in outs[2:] for line in out.splitlines()]
@@ -147,7 +153,7 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     for n in notes:  # queued or not, each got its link
         i = int(n.text.split()[1])
         assert [l.target for l in n.links] == [f"pkg/m{i}.py::f{i % 40}"], (n.text, n.tags, n.links)
-    print(f"index runs {runs}, reads {reads} (busy {busy}), queued {queued}")
+    print(f"index runs {runs}, reads {reads}, queued {queued}, all shown {after} s after the writers stopped")
 
 
 def json_stream(text: str) -> list[dict]:
@@ -187,6 +193,80 @@ def test_kill_9_mid_index_keeps_notes_and_index(tmp_path):
         assert sorted(n.id for n in project.all_notes()) == ids, f"seed {SEED}"
     assert project.index().symbols == before + 50
     assert sorted(n.id for n in project.all_notes()) == ids
+
+
+def _children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_kill_9_of_an_index_run_leaves_no_worker_behind(tmp_path):
+    root = tmp_path / "r"
+    big_repo(root)
+    configure(root, workers=2)
+    proc = subprocess.Popen([sys.executable, "-m", "tether.core.cli", "--repo", str(root), "index", "--full"],
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, workers = time.monotonic() + 60, []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(proc.pid)
+    assert len(workers) == 2, "the index run never started its two workers"
+    proc.kill()
+    proc.wait()
+    time.sleep(3)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # don't leave them to the next test either
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], f"workers {left} outlived their killed parent by 3 s"
+
+
+# A parent that forks one child running the portable watch (prctl made unavailable, as off Linux),
+# prints the child's pid, then waits to be killed.
+WATCHED_CHILD = """
+import ctypes, os, sys, time
+from tether.core.index import run
+def no_libc(*a, **k):
+    raise OSError("no prctl here")
+ctypes.CDLL = no_libc
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    run._exit_with_parent(parent)
+    time.sleep(120)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_without_prctl_a_worker_still_exits_with_its_parent():
+    proc = spawn(WATCHED_CHILD, stdout=subprocess.PIPE)
+    child = int(proc.stdout.readline())
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 3
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _alive(child):
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the child outlived its killed parent by 3 s")
 
 
 NOTE_WRITER = """

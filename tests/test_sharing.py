@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tether.core.notes as notes_module
 from tether.core.cli import main
 from tether.core.model import NOTE_TYPES, Anchor, Link, Note
 from tether.core.notes import snapshot
@@ -94,16 +93,6 @@ def note_files(project: Project) -> dict[str, bytes]:
 
 def by_id(project: Project, states=ALL) -> dict[str, Note]:
     return {n.id: n for n in project.all_notes(states)}
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the time stamp note operations write: clock("2030-01-01T00:00:00Z")."""
-
-    def set_time(stamp: str) -> None:
-        monkeypatch.setattr(notes_module, "now", lambda: stamp)
-
-    return set_time
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
+from tether.core import journal
 from tether.core.errors import StoreBusy, TetherError
 from tether.core.project import Project
 
@@ -43,7 +44,7 @@ class Backend:
     def _stat_key(self) -> tuple:
         path = self.project.store.path
         key = []
-        for p in (path, path.with_name(path.name + ".wal")):
+        for p in (path, path.with_name(path.name + ".wal"), journal.path(self.project.dir)):
             try:
                 st = os.stat(p)
                 key.append((st.st_mtime_ns, st.st_size))
@@ -53,9 +54,11 @@ class Backend:
 
     def changed(self, force: bool = False) -> tuple | None:
         """The new data version when notes or the index changed since the last call (in any
-        process), else None. Cheap when nothing changed: two stat calls, no connection. A poll
+        process), else None. Cheap when nothing changed: three stat calls, no connection. A poll
         never waits long: when our own workers or another process hold the database it answers
-        None and the next poll tries again. `force` (after our own writes) looks and waits."""
+        None and the next poll tries again. `force` (after our own writes) looks and waits.
+        Notes other processes queued while the database was busy are added here as soon as it is
+        free: nobody else may write for a long time, and the UI should show them."""
         key = self._stat_key()
         if key == self._stat and not force:
             return None
@@ -66,6 +69,7 @@ class Backend:
         try:
             if not force:
                 store.lock_timeout = 0.3
+            self.project.apply_queued()
             version = self.project.version()
         except StoreBusy:
             return None

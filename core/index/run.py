@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -76,12 +77,38 @@ def parse_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
 
 
 _worker_out: StagingWriter | None = None
+_PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(folder: Path) -> None:
+def _start_worker(folder: Path, parent: int) -> None:
     global _worker_out
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _exit_with_parent(parent)
     _worker_out = StagingWriter(folder)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone, whatever killed it (a hook
+    killed at its timeout, kill -9): an orphan would otherwise wait on its task queue forever.
+    Linux delivers SIGKILL on the parent's death; elsewhere a thread watches the parent's pid."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        armed = False
+    if armed:
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="tether-parent-watch").start()
 
 
 def _process_batch(args):
@@ -176,7 +203,7 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(staging.dir,))
+                                   initializer=_start_worker, initargs=(staging.dir, os.getpid()))
         try:
             # Workers are forked (by map) with SIGINT blocked: a Ctrl-C reaches only this process.
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
