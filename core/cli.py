@@ -479,6 +479,16 @@ def cmd_capsule(project, args) -> int:
     return EXIT_OK
 
 
+def cmd_check(project, args) -> int:
+    from tether.core.check import resolve_fail_on
+    from tether.core.outputs.check_report import render
+
+    fail_on = resolve_fail_on(args.fail_on)
+    result = project.check(args.base, args.head, args.staged)
+    sys.stdout.write(render(result, args.format, fail_on))
+    return EXIT_ERROR if result.failing(fail_on) else EXIT_OK
+
+
 def cmd_mcp(_project, args) -> int:
     from tether.core.mcp_server import serve
 
@@ -624,6 +634,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--exclude", action="append", default=[], metavar="ID", help="drop a note")
     s.add_argument("--reindex", action="store_true", help="update the index first (--diff always does)")
     s.set_defaults(func=cmd_capsule)
+
+    s = sub.add_parser("check", help="the shared notes a change makes stale, moved or orphaned (for review and CI; "
+                       "exit 1 when one fails, 2 for bad arguments)")
+    s.add_argument("--base", metavar="REV", help="compare against REV (REV...: its merge base with the head; default: "
+                   "the merge base with the default branch)")
+    head = s.add_mutually_exclusive_group()
+    head.add_argument("--head", metavar="REV", help="check the commit REV (default: the working tree)")
+    head.add_argument("--staged", action="store_true", help="check what is staged (for pre-commit)")
+    s.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text")
+    s.add_argument("--fail-on", default="stale,moved,orphaned", metavar="STATUSES",
+                   help="comma-separated statuses that fail the check (default: stale,moved,orphaned; '' none)")
+    s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("undo", help="revert the latest note operation (repeatable)")
     s.set_defaults(func=cmd_undo)

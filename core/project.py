@@ -369,8 +369,7 @@ class Project(NoteOps):
             data = (self.root / sym.path).read_bytes() if data is None else data
         except OSError as e:
             return f"<{sym.path} cannot be read: {e.strerror}>"
-        line_start = data.rfind(b"\n", 0, sym.start_byte) + 1
-        return textwrap.dedent(data[line_start : sym.end_byte].decode("utf-8", "replace"))
+        return symbol_text(sym, data)
 
     # -- capsule -----------------------------------------------------------------------
 
@@ -398,12 +397,26 @@ class Project(NoteOps):
         return cap.build(self, focus, budget, max_chars, include, exclude, shared_only=for_file, dates=for_file,
                          now=now, changes=changes)
 
+    def check(self, base: str | None = None, head: str | None = None, staged: bool = False):
+        """The shared notes the change from `base` (default: the merge base with the default branch)
+        to `head` (default: the working tree; `staged`: the index) makes stale, moved, orphaned or
+        suspect: a core.check.CheckResult. Reads git and the note files only, never the database."""
+        from tether.core.check import check
+
+        return check(self.root, base, head, staged)
+
     def write_claude_md(self, text: str, path: str | Path | None = None, dry_run: bool = False):
         """Put `text` in tether's managed block of CLAUDE.md (or `path`, inside the repository):
         a core.outputs.managed_block.BlockWrite."""
         from tether.core.outputs.managed_block import DEFAULT_PATH, write_block
 
         return write_block(self.root, path or DEFAULT_PATH, text, dry_run=dry_run)
+
+
+def symbol_text(sym: Symbol, data: bytes) -> str:
+    """A symbol's text, dedented, from its file's bytes."""
+    line_start = data.rfind(b"\n", 0, sym.start_byte) + 1
+    return textwrap.dedent(data[line_start : sym.end_byte].decode("utf-8", "replace"))
 
 
 _STOP_WORDS = frozenset(

@@ -177,6 +177,12 @@ def _block(s: str) -> str:
     return '"""\n' + "\n".join(out) + '"""'
 
 
+def mentions(data: bytes, path: str) -> bool:
+    """Could the note file `data` link to `path` or to a symbol in it? (Targets and dependencies
+    are written with _q: the path appears as _q spells it.)"""
+    return _q(path)[1:-1].encode("utf-8") in data
+
+
 def parse(data: bytes | str, expect_id: str | None = None) -> Note:
     """A note from its file; FormatError says what is wrong (one line)."""
     if isinstance(data, bytes):
@@ -338,7 +344,7 @@ def _rel(project, note_id: str) -> str:
     return f"{project.dir.name}/{NOTES_DIR}/{note_id}{SUFFIX}"  # project.dir is the root's .tether/
 
 
-def _listing(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
+def note_files(folder: Path) -> dict[str, tuple[Path, tuple[int, int, int]]]:
     """{note id: (path, stat key)} of the note files (hidden and temporary files skipped)."""
     out = {}
     try:
@@ -395,7 +401,7 @@ def export_notes(project, force: bool = False) -> ExportResult:
         state = _State.load(project.store.sync_state(con))
         seq = project.store.history_seq(con)
         notes = {n.id: n for n in project.store.notes(con, None, ALL_STATES)}
-    listing = _listing(folder)
+    listing = note_files(folder)
     recs: dict[str, _Rec | None] = {}  # what to record; None forgets the file
 
     def write(nid: str, path: Path, data: bytes) -> None:
@@ -511,7 +517,7 @@ def import_notes(project, theirs: bool = False) -> ImportResult:
 def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
     res = ImportResult()
     folder = notes_dir(project)
-    listing = _listing(folder)
+    listing = note_files(folder)
     if not listing and not project.store.path.exists():
         return res
     with project.store.write() as con:
@@ -618,7 +624,7 @@ def sync_after_index(project) -> SyncResult:
     with project.store.read() as con:
         state = _State.load(project.store.sync_state(con))
         seq = project.store.history_seq(con)
-    changed = {nid for nid, (_, key) in _listing(notes_dir(project)).items()
+    changed = {nid for nid, (_, key) in note_files(notes_dir(project)).items()
                if (rec := state.files.get(nid)) is None or rec.stat != key}
     if changed:
         out.imported = _import(project, changed, False)

@@ -54,6 +54,25 @@ def note_text(rng: random.Random, i: int) -> str:
     return f"Note {i}: " + " ".join(words).capitalize() + "."
 
 
+def random_notes(ids: list[str]) -> list[tuple[str, list[str], str, str]]:
+    """NOTES notes (text, linked symbol ids, type, origin) on random symbols of `ids`, fixed seed."""
+    ids = sorted(ids)
+    rng = random.Random(SEED)
+    return [(note_text(rng, i), rng.sample(ids, rng.choice((1, 1, 1, 1, 2, 2, 3))), rng.choice(TYPES), f"bench:{i}")
+            for i in range(NOTES)]
+
+
+def options(doc: str, repeats: int) -> argparse.Namespace:
+    """The options every sympy benchmark with notes takes: --workdir, --repeats, --rebuild."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "tether-bench")
+    ap.add_argument("--repeats", type=int, default=repeats)
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the corpus and its notes")
+    args = ap.parse_args()
+    args.workdir = args.workdir.expanduser().resolve()
+    return args
+
+
 def build(workdir: Path, rebuild: bool):
     """The corpus repository, indexed, with its notes: a Project."""
     from tether.core.project import Project
@@ -68,10 +87,7 @@ def build(workdir: Path, rebuild: bool):
     project = Project(repo)
     with project.store.read() as con:
         ids = [s.id for s in project.store.find_symbols(con)]
-    ids.sort()
-    rng = random.Random(SEED)
-    drafts = [(note_text(rng, i), rng.sample(ids, rng.choice((1, 1, 1, 1, 2, 2, 3))), rng.choice(TYPES), f"bench:{i}")
-              for i in range(NOTES)]
+    drafts = random_notes(ids)
     start = time.perf_counter()
     try:
         from tether.core.notes import Draft
@@ -100,12 +116,8 @@ def focus_symbols(project) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "tether-bench")
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--rebuild", action="store_true", help="rebuild the corpus and its notes")
-    args = ap.parse_args()
-    workdir = args.workdir.expanduser().resolve()
+    args = options(__doc__, 5)
+    workdir = args.workdir
     print(f"tether capsule benchmark: {machine()}")
     project = build(workdir, args.rebuild)
     repo = str(project.root)

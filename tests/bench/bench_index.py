@@ -125,8 +125,9 @@ class Run(NamedTuple):
     cpu: float  # user + system seconds
 
 
-def run(cmd: list[str]) -> Run:
-    """Run `cmd` to its end, with the bytecode cache on as a user has it."""
+def run(cmd: list[str], ok: tuple[int, ...] = (0,)) -> Run:
+    """Run `cmd` to its end, with the bytecode cache on as a user has it; an exit code not in
+    `ok` stops the benchmark."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -136,7 +137,7 @@ def run(cmd: list[str]) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if proc.returncode:
+        if proc.returncode not in ok:
             sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.read().decode(errors='replace')}")
         return Run(seconds, usage.ru_maxrss / 1024, out.read().decode(), usage.ru_utime + usage.ru_stime)
 
