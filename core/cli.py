@@ -501,8 +501,9 @@ def cmd_install(_project, args) -> int:
     scope = "user" if args.user else "project"
     verb = "install" if args.command == "install" else "uninstall"
     if verb == "install":
-        plan = install.plan_install(root, scope, command=args.tether_command,
-                                    user_prompt=Project(root).config.hook_user_prompt)
+        config = Project(root).config
+        plan = install.plan_install(root, scope, command=args.tether_command, user_prompt=config.hook_user_prompt,
+                                    on_touch=config.hook_on_touch)
     else:
         plan = install.plan_uninstall(root, scope)
     where = f"Claude Code ({scope}{': ' + str(root) if scope == 'project' else ''})"
@@ -655,7 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_mcp, no_project=True)
 
     s = sub.add_parser("hook", help="a Claude Code hook: reads its JSON on stdin, never blocks (always exits 0)")
-    s.add_argument("name", metavar="session-start|user-prompt")
+    s.add_argument("name", metavar="session-start|user-prompt|post-tool-use")
     s.set_defaults(func=cmd_hook, no_project=True)
 
     for verb, text in (("install", "register tether's MCP server and hooks with Claude Code (merging)"),

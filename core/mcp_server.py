@@ -318,6 +318,7 @@ def confirm_note(
     """Mark a note as still true after its code changed: its links are re-anchored to the code as it is now.
 
     Only confirm after reading the current code and checking the note against it."""
+    project.index()  # anchor to the code as it is now, edits of this session included
     note = project.confirm_notes([id], actor="agent")[0]
     project.share()
     return f"confirmed note {note.id}: its {len(note.links)} link{'s' if len(note.links) != 1 else ''} now " \

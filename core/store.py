@@ -686,6 +686,14 @@ class Store(NoteStore):
     def active_note_texts(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT id, text FROM notes WHERE state = 'active' ORDER BY id").fetchall()
 
+    def notes_linked_to(self, con, targets: list[str]) -> list[str]:
+        """Ids of the active notes with a link to one of `targets` (symbol ids or file paths)."""
+        if not targets:
+            return []
+        return [r[0] for r in con.execute("""SELECT DISTINCT n.id FROM notes n JOIN links l ON l.note_id = n.id
+                                             WHERE n.state = 'active' AND l.target IN (SELECT unnest($1))
+                                             ORDER BY n.id""", [targets]).fetchall()]
+
     def existing_nodes(self, con, nodes: list[str]) -> set[str]:
         """Which of `nodes` (symbol ids or file paths) the index has now."""
         if not nodes:
