@@ -757,8 +757,6 @@ def _add_note_commands(sub) -> None:
 
 
 def run(argv: list[str]) -> int:
-    from tether.core.project import Project
-
     args = build_parser().parse_args(argv)
     if args.command is None:  # inside a repository, on a terminal: the terminal UI
         root = _repository(args.repo)
@@ -766,8 +764,11 @@ def run(argv: list[str]) -> int:
             return _open_tui(root)
         build_parser().print_help()
         return EXIT_OK
-    project = None if getattr(args, "no_project", False) else Project.open(args.repo)
-    return args.func(project, args)
+    if getattr(args, "no_project", False):  # hooks and the MCP server load only what they use
+        return args.func(None, args)
+    from tether.core.project import Project
+
+    return args.func(Project.open(args.repo), args)
 
 
 def _repository(repo: str | None):
