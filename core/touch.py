@@ -85,7 +85,7 @@ def _pick(project, con, path: str, state: _FileNow, relevance: dict[str, float],
     """The notes linked to the nodes in `relevance`, scored type × freshness × relevance."""
     store = project.store
     ids = [i for i in store.notes_linked_to(con, sorted(relevance)) if i not in skip]
-    notes = store.notes(con, ids, ("active",))
+    notes = project.without_secrets(store.notes(con, ids, ("active",)))
     now = {s.id: s for s in state.now}
     overlay = _AsNow(store, path, now, state.now_hash)
     by_note: dict[str, list] = {}
