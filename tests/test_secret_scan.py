@@ -152,7 +152,7 @@ def test_a_note_file_from_git_holding_a_secret_is_not_imported(project):
 
 
 def test_a_note_holding_a_secret_from_before_is_never_shown(project, capsys):
-    """A note saved before the scan existed: in no capsule, hook answer or exported file; listed."""
+    """A note saved before the scan existed: in no capsule, hook answer, MCP answer or exported file; listed."""
     clean = project.add_note("refresh must hold the pool lock", symbols=["UserService.refresh"]).id
     sym = project.resolve("UserService.refresh")
     old = Note("0ldn0te0ld", f"refresh signs with {AWS_ID}", "gotcha", [], "user", None, "2026-01-02T03:04:05Z",
@@ -172,6 +172,16 @@ def test_a_note_holding_a_secret_from_before_is_never_shown(project, capsys):
     code, out, _ = cli(capsys, project, "note", "list", "--secrets")
     assert code == 0 and out.splitlines() == [f"{old.id}  gotcha     active   AWS Access Key at line 1, column 20  "
                                               f"(tether note edit {old.id})"]
+    from tests.test_mcp import session
+
+    async def steps(call, client):
+        for tool, args in (("search_notes", {"query": "refresh"}), ("get_symbol", {"name": "UserService.refresh"}),
+                           ("get_capsule", {"symbols": ["UserService.refresh"]})):
+            text, err = await call(tool, **args)
+            assert not err and clean in text and old.id not in text and AWS_ID not in text, tool
+
+    with capsys.disabled():  # the MCP client hands the server a real stderr
+        session(project.root, steps)
     with project.store.read() as con:  # the scan recorded what it found
         assert project.store.notes(con, [old.id])[0].secret == "AWS Access Key at line 1, column 20"
     code, out, _ = cli(capsys, project, "note", "edit", old.id, "--text", "refresh signs with the deploy key")
