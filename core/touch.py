@@ -116,8 +116,9 @@ class _AsNow:
         return getattr(self._store, name)
 
     def symbols_by_ids(self, con, ids):
-        found = {i: s for i, s in self._store.symbols_by_ids(con, ids).items() if s.path != self._path}
-        found.update((i, self._now[i]) for i in ids if i in self._now)
+        mine = {i for i in ids if i.split("::", 1)[0] == self._path}  # this file's: as it is now, no query
+        found = self._store.symbols_by_ids(con, [i for i in ids if i not in mine])
+        found.update((i, self._now[i]) for i in sorted(mine) if i in self._now)
         return found
 
     def file_hashes(self, con, paths):

@@ -100,13 +100,14 @@ def main() -> int:
     times: dict[str, list[float]] = {}
     said: dict[str, int] = {}
     runs = 0
+    tag = f"bench-{os.getpid()}"  # session ids no earlier run used
 
     def measure(kind: str, payload: dict) -> None:
         nonlocal runs
-        hook({**payload, "session_id": f"bench-warm-{runs}"})
+        hook({**payload, "session_id": f"{tag}-warm-{runs}"})
         for _ in range(args.repeats):
             runs += 1
-            seconds, out, _ = hook({**payload, "session_id": f"bench-{runs}"})
+            seconds, out, _ = hook({**payload, "session_id": f"{tag}-{runs}"})
             times.setdefault(kind, []).append(seconds)
         said[kind] = said.get(kind, 0) + bool(out)
 
@@ -129,6 +130,9 @@ def main() -> int:
         finally:
             path.write_bytes(original)
         measure("other tool", {**base, "tool_name": "Bash", "tool_input": {"command": "ls"}})
+
+    for f in (root / ".tether" / "sessions").glob(f"{tag}-*.json"):
+        f.unlink()
 
     def pct(values: list[float], q: float) -> float:
         values = sorted(values)
