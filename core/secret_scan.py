@@ -66,15 +66,24 @@ def find_secrets(texts: list[str]) -> list[Finding | None]:
             collection.scan_file(path)
         hits = [s for name in collection.files for s in collection[name]]
 
-    for s in hits:
-        at = s.line_number - 1  # detect-secrets counts from 1
-        i = bisect_right(starts, at) - 1
-        line = lines[at]
-        col = line.find(s.secret_value) + 1 if s.secret_value else 1
-        hit = Finding(s.type, at - starts[i] + 1, max(col, 1))
+    def keep(i: int, hit: Finding) -> None:
         old = found[i]
         if old is None or (hit.line, hit.column, hit.kind) < (old.line, old.column, old.kind):
             found[i] = hit
+
+    for s in hits:
+        at = s.line_number - 1  # detect-secrets counts from 1
+        i = bisect_right(starts, at) - 1
+        col = lines[at].find(s.secret_value) + 1 if s.secret_value else 1
+        keep(i, Finding(s.type, at - starts[i] + 1, max(col, 1)))
+    # detect-secrets reports a secret once per file: the same one in a later text is found here
+    values = {(s.type, s.secret_value) for s in hits if s.secret_value}
+    for i, text in enumerate(texts):
+        for kind, value in sorted(values):
+            at = text.find(value)
+            if at >= 0:
+                before = text[:at]
+                keep(i, Finding(kind, before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1))
     return found
 
 

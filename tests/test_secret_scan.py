@@ -197,3 +197,30 @@ def test_the_hook_path_never_loads_the_scanner_textual_or_mcp(project):
             "print(sorted(m for m in ('detect_secrets', 'textual', 'mcp') if m in sys.modules), file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code], input=payload, capture_output=True, text=True, env=ENV)
     assert p.returncode == 0 and "refresh must hold the pool lock" in p.stdout and p.stderr == "[]\n"
+
+
+def test_a_persons_override_travels_with_the_note_file(project, make_project, tmp_path):
+    allowed = project.add_note(SECRETS[6][0], allow_secret=True)
+    sharing.export_notes(project)
+    data = (sharing.notes_dir(project) / f"{allowed.id}.md").read_text()
+    assert 'secret = "allowed"' in data
+    other_root = tmp_path / "teammate"
+    from tests.helpers import git_repo
+    from tether.core.project import Project
+
+    git_repo(other_root, {"app/users.py": "class UserService:\n    def refresh(self):\n        return 1\n"})
+    teammate = Project(other_root)
+    teammate.index()
+    (sharing.notes_dir(teammate)).mkdir(parents=True, exist_ok=True)
+    (sharing.notes_dir(teammate) / f"{allowed.id}.md").write_text(data)
+    unmarked = data.replace('secret = "allowed"\n', "").replace(allowed.id, "cccccccccc")
+    (sharing.notes_dir(teammate) / "cccccccccc.md").write_text(unmarked)
+    res = sharing.import_notes(teammate)
+    assert res.added == [allowed.id] and [e[0] for e in res.errors] == [".tether/notes/cccccccccc.md"]
+    assert teammate.note(allowed.id).text == SECRETS[6][0]
+
+
+def test_the_same_secret_in_several_texts_is_found_in_each():
+    texts = [SECRETS[0][0], "clean", "again: " + AWS_ID, SECRETS[0][0]]
+    assert find_secrets(texts) == [Finding("AWS Access Key", 1, 19), None, Finding("AWS Access Key", 1, 8),
+                                   Finding("AWS Access Key", 1, 19)]
