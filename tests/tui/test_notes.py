@@ -121,6 +121,21 @@ async def test_add_refuses_empty_text_and_keeps_the_dialog(demo, project: Projec
         assert isinstance(app.screen, NotesScreen)
 
 
+async def test_add_refuses_a_secret_and_keeps_the_dialog(demo, project: Project):
+    app = make_app(demo, mode="notes")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#text").text = "the deploy key is AKIA4QWJZ7XKPL2M3N5R"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)  # still open, the text kept to fix
+        error = str(app.screen.query_one("#error").render())
+        assert "AWS Access Key at line 1, column 19" in error and "AKIA4QWJZ7XKPL2M3N5R" not in error
+        assert len(project.all_notes()) == 16
+
+
 async def test_edit(demo, project: Project):
     app = make_app(demo, mode="notes")
     async with app.run_test(size=(120, 40)) as pilot:
