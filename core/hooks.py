@@ -2,8 +2,8 @@
 `tether hook post-tool-use`.
 
 Each reads the hook's JSON from stdin (`session_id`, `cwd`, `hook_event_name`, and `prompt`
-for UserPromptSubmit, `tool_name` and `tool_input` for PostToolUse) and answers with Claude Code's documented JSON,
-`{"hookSpecificOutput": {"hookEventName": ..., "additionalContext": ...}}`, whose text the
+for UserPromptSubmit, `tool_name` and `tool_input` for PostToolUse) and answers with Claude
+Code's documented JSON, `{"hookSpecificOutput": {"hookEventName": ..., "additionalContext": ...}}`, whose text the
 agent receives as context. The whole answer stays within Claude Code's 10,000-character cap.
 
 A hook never blocks the agent: whatever goes wrong, it exits 0 with nothing on stdout and one
@@ -240,7 +240,6 @@ def _lines(tool_input: dict) -> tuple[int, int | None]:
     first = number("offset") or 1
     limit = number("limit")
     return first, (first + limit - 1 if limit else None)
-
 
 
 def _payload(text: str) -> dict:
