@@ -224,3 +224,10 @@ def test_the_same_secret_in_several_texts_is_found_in_each():
     texts = [SECRETS[0][0], "clean", "again: " + AWS_ID, SECRETS[0][0]]
     assert find_secrets(texts) == [Finding("AWS Access Key", 1, 19), None, Finding("AWS Access Key", 1, 8),
                                    Finding("AWS Access Key", 1, 19)]
+
+
+def test_a_batch_finds_what_each_text_alone_would():
+    texts = [t for t, _, _ in SECRETS] + NEAR_MISSES + ["[database]\npassword: hunter2-correct-horse-battery\n"]
+    found = find_secrets(texts)
+    assert found == [find_secrets([t])[0] for t in texts]
+    assert found[-1] == Finding("Secret Keyword", 2, 11)  # only the text-alone pass finds this one
