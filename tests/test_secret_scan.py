@@ -231,3 +231,17 @@ def test_a_batch_finds_what_each_text_alone_would():
     found = find_secrets(texts)
     assert found == [find_secrets([t])[0] for t in texts]
     assert found[-1] == Finding("Secret Keyword", 2, 11)  # only the text-alone pass finds this one
+
+
+def test_a_secret_is_refused_before_it_could_be_queued(project):
+    from tests.test_journal import hold_database, impatient
+    from tether.core import journal
+
+    busy = impatient(project, queue_after=0.2, lock_timeout=0.5)
+    with hold_database(busy):
+        with pytest.raises(SecretInNote):
+            busy.add_note(SECRETS[5][0], queue_if_busy=True)
+        queued = busy.add_note(SECRETS[5][0], queue_if_busy=True, allow_secret=True)  # a person's override
+        assert queued.state == "queued" and journal.pending(busy.dir)
+    busy.apply_queued()
+    assert [n.text for n in busy.all_notes()] == [SECRETS[5][0]]  # applied with the override it was queued with
