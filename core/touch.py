@@ -121,6 +121,11 @@ class _AsNow:
         found.update((i, self._now[i]) for i in sorted(mine) if i in self._now)
         return found
 
+    def symbols_matching(self, con, code_hashes, blind_hashes, names):
+        found = [s for s in self._store.symbols_matching(con, code_hashes, blind_hashes, names) if s.path != self._path]
+        return found + [s for s in self._now.values()
+                        if s.code_hash in code_hashes or s.blind_hash in blind_hashes or s.name in names]
+
     def file_hashes(self, con, paths):
         found = self._store.file_hashes(con, paths)
         if self._path in found:

@@ -278,6 +278,13 @@ def test_edit_names_the_notes_on_the_code_it_changed_with_the_instruction(noted)
     assert "`save_observation`" in text
 
 
+def test_an_edit_that_renames_a_function_says_where_it_went(noted):
+    project, ids = noted
+    text = context(edit(project, "app/users.py", "def refresh(", "def reload(").stdout, "PostToolUse")
+    assert ids["refresh"] in text and "⚠ moved: renamed to app/users.py::UserService.reload" in text
+    assert ids["reset"] not in text
+
+
 def test_formatting_only_edits_name_nothing(noted):
     project, ids = noted
     path = project.root / "app/users.py"
