@@ -846,6 +846,17 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _plain_hook(argv: list[str]) -> tuple[str, str | None] | None:
+    """(hook name, --repo or None) of `[--repo PATH] hook NAME`; None for anything else (the
+    parser then says what is wrong)."""
+    repo = None
+    if argv[:1] == ["--repo"] and len(argv) >= 2:
+        repo, argv = argv[1], argv[2:]
+    if len(argv) == 2 and argv[0] == "hook" and not argv[1].startswith("-"):
+        return argv[1], repo
+    return None
+
+
 def _is_hook(argv: list[str]) -> bool:
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
@@ -855,6 +866,11 @@ def _is_hook(argv: list[str]) -> bool:
 
 def _run_hook(argv: list[str]) -> int:
     try:
+        plain = _plain_hook(argv)
+        if plain is not None:  # as Claude Code runs it: no parser to build (it costs more than the hook's work)
+            from tether.core.hooks import main as hook_main
+
+            return hook_main(*plain)
         run(argv)
         return EXIT_OK
     except BaseException as e:  # noqa: BLE001 - anything at all: one line, exit 0
