@@ -275,7 +275,7 @@ def _select(project, con, focus: Focus, include, exclude, changes):
 
     dropped = set(drops)
     candidates = sorted({n for n in links if n not in dropped and hopeful(n)} | set(pins))
-    notes = store.notes(con, candidates, ("active",))
+    notes = project.without_secrets(store.notes(con, candidates, ("active",)))
     from tether.core.staleness import statuses, worst
 
     by_note: dict[str, list[LinkStatus]] = {}

@@ -592,6 +592,7 @@ class PlannedNote:
     files: list[str] = field(default_factory=list)  # file paths to link
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (mention, why not linked)
     skip: str | None = None  # why it will not be imported; None: it will
+    secret: bool = False  # skipped for holding what looks like a secret: its text is never shown
 
     @property
     def linked(self) -> bool:
@@ -805,6 +806,12 @@ def _plan(project, con, docs) -> ImportPlan:
                     p.files.append(target)
                 elif not kind:
                     p.unresolved.append((m, target))
+    from tether.core.secret_scan import find_secrets
+
+    todo = [p for p in plan.entries if p.skip is None]
+    for p, hit in zip(todo, find_secrets([p.text for p in todo])):
+        if hit is not None:
+            p.skip, p.secret = f"holds what looks like a secret ({hit} of the entry); remove it from the file", True
     return plan
 
 

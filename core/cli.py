@@ -174,10 +174,24 @@ def _read_text(arg: str) -> str:
         raise TetherError(f"the text on stdin is not UTF-8 (byte {e.start})", exit_code=EXIT_USAGE) from None
 
 
+_ALLOW_SECRET_HELP = "save it although the secret scan flags it (a false positive)"
+
+
+def _secret_hint(fn):
+    """A refusal for a secret, with the CLI's override named (the agent's surfaces do not offer it)."""
+    from tether.core.secret_scan import SecretInNote
+
+    try:
+        return fn()
+    except SecretInNote as e:
+        raise TetherError(f"{e}; if it is not a secret, --allow-secret saves it", exit_code=e.exit_code) from None
+
+
 def cmd_note_add(project, args) -> int:
-    note = project.add_note(_read_text(args.text), symbols=args.link, files=args.file, type=args.type,
-                            tags=args.tag, source=args.source, session=args.session, private=args.private,
-                            queue_if_busy=True)
+    text = _read_text(args.text)
+    note = _secret_hint(lambda: project.add_note(
+        text, symbols=args.link, files=args.file, type=args.type, tags=args.tag, source=args.source,
+        session=args.session, private=args.private, queue_if_busy=True, allow_secret=args.allow_secret))
     queued = note.state == "queued"
     if not queued:
         project.share()
@@ -193,6 +207,17 @@ def cmd_note_add(project, args) -> int:
 
 
 def cmd_note_list(project, args) -> int:
+    if args.secrets:
+        found = project.secret_notes()
+        if args.json:
+            _emit_json([{"id": n.id, "type": n.type, "state": n.state, "secret": n.secret,
+                         "links": [l.target for l in n.links]} for n in found])
+            return EXIT_OK
+        if not found:
+            print("no note holds what looks like a secret", file=sys.stderr)
+        for n in found:  # the finding, never the text: it holds the secret
+            print(f"{n.id}  {n.type:<10} {n.state:<8} {n.secret}  (tether note edit {n.id})")
+        return EXIT_OK
     states = ("active", "archived") if args.all else ("active",)
     views = project.find_notes(symbol=args.symbol, file=args.file, status=args.status, type=args.type,
                                tag=args.tag, search=args.search, states=states)
@@ -240,7 +265,8 @@ def cmd_note_edit(project, args) -> int:
     text = _read_text(args.text) if args.text is not None else None
     if text is None and args.type is None and args.tag is None and args.private is None:
         text = _edit_in_editor(project.note(args.id).text)
-    note = project.edit_note(args.id, text=text, type=args.type, tags=args.tag, private=args.private)
+    note = _secret_hint(lambda: project.edit_note(args.id, text=text, type=args.type, tags=args.tag,
+                                                  private=args.private, allow_secret=args.allow_secret))
     project.share()
     print(note.id)
     return EXIT_OK
@@ -364,8 +390,8 @@ def cmd_import_claude_md(project, args) -> int:
             "notes": [{"id": ids.get(p.origin), "source": p.source, "line": p.line, "text": p.text, "type": p.type,
                        "tags": p.tags, "origin": p.origin, "symbols": p.symbols, "files": p.files,
                        "unresolved": [{"mention": m, "reason": why} for m, why in p.unresolved]} for p in new],
-            "skipped": [{"source": p.source, "line": p.line, "text": p.text, "origin": p.origin, "reason": p.skip}
-                        for p in skipped],
+            "skipped": [{"source": p.source, "line": p.line, "text": None if p.secret else p.text, "origin": p.origin,
+                         "reason": p.skip} for p in skipped],
             "counts": {"notes": len(new), "linked": linked, "project_wide": len(new) - linked,
                        "already_imported": already, "skipped": len(skipped)},
         })
@@ -511,8 +537,9 @@ def cmd_install(_project, args) -> int:
     scope = "user" if args.user else "project"
     verb = "install" if args.command == "install" else "uninstall"
     if verb == "install":
-        plan = install.plan_install(root, scope, command=args.tether_command,
-                                    user_prompt=Project(root).config.hook_user_prompt)
+        config = Project(root).config
+        plan = install.plan_install(root, scope, command=args.tether_command, user_prompt=config.hook_user_prompt,
+                                    on_touch=config.hook_on_touch)
     else:
         plan = install.plan_uninstall(root, scope)
     where = f"Claude Code ({scope}{': ' + str(root) if scope == 'project' else ''})"
@@ -677,7 +704,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_mcp, no_project=True)
 
     s = sub.add_parser("hook", help="a Claude Code hook: reads its JSON on stdin, never blocks (always exits 0)")
-    s.add_argument("name", metavar="session-start|user-prompt")
+    s.add_argument("name", metavar="session-start|user-prompt|post-tool-use")
     s.set_defaults(func=cmd_hook, no_project=True)
 
     for verb, text in (("install", "register tether's MCP server and hooks with Claude Code (merging)"),
@@ -718,6 +745,7 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--private", action="store_true", help="never exported to .tether/notes/")
     s.add_argument("--source", default="user", choices=("user", "agent"))
     s.add_argument("--session", help="a label for the session that learned it")
+    s.add_argument("--allow-secret", action="store_true", help=_ALLOW_SECRET_HELP)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_note_add)
 
@@ -729,6 +757,8 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--tag")
     s.add_argument("--search", metavar="TEXT")
     s.add_argument("--all", action="store_true", help="archived notes too")
+    s.add_argument("--secrets", action="store_true",
+                   help="only the notes holding what looks like a secret (never in capsules, hooks or exports)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_note_list)
 
@@ -743,6 +773,7 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--type", choices=NOTE_TYPES)
     s.add_argument("--tag", action="append")
     s.add_argument("--private", action=argparse.BooleanOptionalAction, default=None)
+    s.add_argument("--allow-secret", action="store_true", help=_ALLOW_SECRET_HELP)
     s.set_defaults(func=cmd_note_edit)
 
     s = note.add_parser("link", help="link a note to a symbol (or --file PATH)")
@@ -778,8 +809,6 @@ def _add_note_commands(sub) -> None:
 
 
 def run(argv: list[str]) -> int:
-    from tether.core.project import Project
-
     args = build_parser().parse_args(argv)
     if args.command is None:  # inside a repository, on a terminal: the terminal UI
         root = _repository(args.repo)
@@ -787,8 +816,11 @@ def run(argv: list[str]) -> int:
             return _open_tui(root)
         build_parser().print_help()
         return EXIT_OK
-    project = None if getattr(args, "no_project", False) else Project.open(args.repo)
-    return args.func(project, args)
+    if getattr(args, "no_project", False):  # hooks and the MCP server load only what they use
+        return args.func(None, args)
+    from tether.core.project import Project
+
+    return args.func(Project.open(args.repo), args)
 
 
 def _repository(repo: str | None):
@@ -836,6 +868,17 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _plain_hook(argv: list[str]) -> tuple[str, str | None] | None:
+    """(hook name, --repo or None) of `[--repo PATH] hook NAME`; None for anything else (the
+    parser then says what is wrong)."""
+    repo = None
+    if argv[:1] == ["--repo"] and len(argv) >= 2:
+        repo, argv = argv[1], argv[2:]
+    if len(argv) == 2 and argv[0] == "hook" and not argv[1].startswith("-"):
+        return argv[1], repo
+    return None
+
+
 def _is_hook(argv: list[str]) -> bool:
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
@@ -845,6 +888,11 @@ def _is_hook(argv: list[str]) -> bool:
 
 def _run_hook(argv: list[str]) -> int:
     try:
+        plain = _plain_hook(argv)
+        if plain is not None:  # as Claude Code runs it: no parser to build (it costs more than the hook's work)
+            from tether.core.hooks import main as hook_main
+
+            return hook_main(*plain)
         run(argv)
         return EXIT_OK
     except BaseException as e:  # noqa: BLE001 - anything at all: one line, exit 0

@@ -39,6 +39,8 @@ class Config:
     queue_after: float = 3.0  # seconds an agent-side note waits before it goes to the journal
     # [hooks]
     hook_user_prompt: bool = False  # the UserPromptSubmit hook adds notes relevant to each prompt
+    hook_on_touch: bool = True  # the PostToolUse hook gives the notes on code the agent reads or edits
+    hook_on_touch_chars: int = 2000  # characters of notes it gives at most per tool call
 
     @property
     def exclude_patterns(self) -> tuple[str, ...]:
@@ -62,7 +64,7 @@ _SECTIONS = {
     "capsule": {"budget": "budget"},
     "secrets": {"patterns": "secret_patterns"},
     "store": {"lock_timeout": "lock_timeout", "queue_after": "queue_after"},
-    "hooks": {"user_prompt": "hook_user_prompt"},
+    "hooks": {"user_prompt": "hook_user_prompt", "on_touch": "hook_on_touch", "on_touch_chars": "hook_on_touch_chars"},
 }
 _TYPES = {f.name: f.type for f in fields(Config)}
 

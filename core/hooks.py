@@ -1,8 +1,9 @@
-"""Claude Code hooks: `tether hook session-start` and `tether hook user-prompt`.
+"""Claude Code hooks: `tether hook session-start`, `tether hook user-prompt` and
+`tether hook post-tool-use`.
 
 Each reads the hook's JSON from stdin (`session_id`, `cwd`, `hook_event_name`, and `prompt`
-for UserPromptSubmit) and answers with Claude Code's documented JSON,
-`{"hookSpecificOutput": {"hookEventName": ..., "additionalContext": ...}}`, whose text the
+for UserPromptSubmit, `tool_name` and `tool_input` for PostToolUse) and answers with Claude
+Code's documented JSON, `{"hookSpecificOutput": {"hookEventName": ..., "additionalContext": ...}}`, whose text the
 agent receives as context. The whole answer stays within Claude Code's 10,000-character cap.
 
 A hook never blocks the agent: whatever goes wrong, it exits 0 with nothing on stdout and one
@@ -23,7 +24,12 @@ from pathlib import Path
 from tether.core.errors import TetherError
 
 HOOK_LIMIT = 10_000  # characters Claude Code keeps of a hook's output
-EVENTS = {"session-start": "SessionStart", "user-prompt": "UserPromptSubmit"}
+EVENTS = {"session-start": "SessionStart", "user-prompt": "UserPromptSubmit", "post-tool-use": "PostToolUse"}
+TOUCH_TOOLS = {"Read": "read", "Edit": "edit", "MultiEdit": "edit", "Write": "edit"}
+TOUCH_WAIT = 0.2  # seconds post-tool-use waits for a busy database before it says nothing
+EDIT_INSTRUCTION = ("If one of these notes no longer holds after your edit, save the corrected fact with the tether "
+                    "MCP tool `save_observation` and archive the old note with `archive_note`; if it still holds, "
+                    "call `confirm_note` with its id.")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _SESSION_DAYS = 7  # remembered note ids of older sessions are forgotten
 
@@ -39,6 +45,8 @@ def run_hook(name: str, stdin_text: str, repo: str | None = None, now=None) -> H
     """Run one hook on its stdin text; never raises."""
     try:
         payload = _payload(stdin_text)
+        if name == "post-tool-use" and payload.get("tool_name") not in TOUCH_TOOLS:
+            return HookResult()  # before anything is loaded: most tool calls are not ours
         project = _project(payload, repo)
         if project is None:
             return HookResult()
@@ -46,6 +54,8 @@ def run_hook(name: str, stdin_text: str, repo: str | None = None, now=None) -> H
             return session_start(project, payload, now=now)
         if name == "user-prompt":
             return user_prompt(project, payload, now=now)
+        if name == "post-tool-use":
+            return post_tool_use(project, payload, now=now)
         return HookResult(error=f"unknown hook '{name}' (one of: {', '.join(EVENTS)})")
     except KeyboardInterrupt:
         return HookResult(error="interrupted")
@@ -146,7 +156,90 @@ def user_prompt(project, payload: dict, now=None) -> HookResult:
     return result
 
 
+def post_tool_use(project, payload: dict, now=None) -> HookResult:
+    """After a Read: the notes on the lines read and on the file that this session was not given
+    yet. After an Edit, MultiEdit or Write: the notes on the code the edit changed (given before
+    or not), with what to do about them. Only reads the database, and says nothing when it is
+    busy for longer than TOUCH_WAIT."""
+    config = project.config
+    kind = TOUCH_TOOLS.get(payload.get("tool_name"))
+    tool_input = payload.get("tool_input")
+    if not config.hook_on_touch or config.hook_on_touch_chars < 1 or kind is None \
+            or not isinstance(tool_input, dict) or not project.store.path.exists():
+        return HookResult()
+    path = _repo_path(project, tool_input.get("file_path"), payload.get("cwd"))
+    if path is None or project.is_secret(path):
+        return HookResult()
+    try:
+        data = (project.root / path).read_bytes()
+    except OSError:
+        return HookResult()
+    if b"\0" in data[:8192]:  # binary
+        return HookResult()
+    from tether.core import touch
+
+    session = payload.get("session_id")
+    first, last = _lines(tool_input) if kind == "read" else (1, None)
+    with project.store.patience(TOUCH_WAIT), project.store.read() as con:
+        shown = _shown(project, session, con)
+        if kind == "read":
+            found = touch.read_notes(project, con, path, data, first, last, set(shown))
+        else:
+            found = touch.edit_notes(project, con, path, data)
+    if found is None or not found.notes:
+        return HookResult()
+    from tether.core.capsule import pack
+
+    chars = config.hook_on_touch_chars
+    if kind == "read":
+        where = f"`{path}`" + ("" if (first, last) == (1, None) else
+                               f" lines {first}–{last}" if last is not None else f" from line {first}")
+        intro, trailer = "tether notes on the code you just read:\n\n", ""
+    else:
+        where = f"`{path}`"
+        intro = "tether notes on code your edit just changed (a note may no longer hold):\n\n"
+        trailer = "\n" + EDIT_INSTRUCTION + "\n"
+    markdown, chosen, _ = pack(found.notes, chars, chars, [where], found.symbols, now=now)
+    if not chosen:
+        return HookResult()
+    text = json.dumps({"hookSpecificOutput": {"hookEventName": "PostToolUse",
+                                              "additionalContext": intro + markdown + trailer}},
+                      ensure_ascii=False) + "\n"
+    ids = [c.note.id for c in chosen]
+    _remember(project, session, ids, before=shown)
+    return HookResult(text, None, ids)
+
+
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _repo_path(project, file_path, cwd) -> str | None:
+    """A tool's `file_path` relative to the repository root; None outside it (or in .git/, .tether/)."""
+    if not isinstance(file_path, str) or not file_path.strip():
+        return None
+    path = Path(file_path)
+    if not path.is_absolute():
+        path = Path(cwd if isinstance(cwd, str) and cwd else project.root) / path
+    try:
+        rel = path.resolve().relative_to(project.root).as_posix()
+    except (ValueError, OSError):
+        return None
+    if rel == "." or rel.split("/", 1)[0] in (".git", ".tether"):
+        return None
+    return rel
+
+
+def _lines(tool_input: dict) -> tuple[int, int | None]:
+    """(first line, last line or None for the end) of a Read: `offset` is the line it starts at,
+    `limit` how many lines; the whole file without them."""
+
+    def number(key):
+        value = tool_input.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+    first = number("offset") or 1
+    limit = number("limit")
+    return first, (first + limit - 1 if limit else None)
 
 
 def _payload(text: str) -> dict:
@@ -252,8 +345,9 @@ def _session_file(project, session_id) -> Path | None:
     return project.dir / "sessions" / f"{session_id}.json"
 
 
-def _shown(project, session_id) -> list[str]:
-    """Ids of the notes this session was given already (they are not repeated)."""
+def _shown(project, session_id, con=None) -> list[str]:
+    """Ids of the notes this session was given already (they are not repeated); `con`: an open
+    connection to use."""
     path = _session_file(project, session_id)
     if path is None:
         return []
@@ -266,18 +360,23 @@ def _shown(project, session_id) -> list[str]:
     ids = [i for i in ids if isinstance(i, str)]
     if not ids:
         return []
-    with project.store.read() as con:  # only notes that still exist (the capsule refuses unknown ids)
-        return sorted(n.id for n in project.store.notes(con, ids, ("active", "archived", "deleted")))
+    if con is None:
+        with project.store.read() as own:
+            return _shown(project, session_id, own)
+    # only notes that still exist (the capsule refuses unknown ids)
+    return sorted(n.id for n in project.store.notes(con, ids, ("active", "archived", "deleted")))
 
 
-def _remember(project, session_id, note_ids: list[str], fresh: bool = False) -> None:
-    """Add to the notes this session was given; `fresh` starts over (a new or cleared session)."""
+def _remember(project, session_id, note_ids: list[str], fresh: bool = False, before: list[str] | None = None) -> None:
+    """Add to the notes this session was given; `fresh` starts over (a new or cleared session);
+    `before`: what it was given, when the caller has read it already."""
     path = _session_file(project, session_id)
     if path is None:
         return
     try:
         path.parent.mkdir(exist_ok=True)
-        before = [] if fresh else _shown(project, session_id)
+        if before is None:
+            before = [] if fresh else _shown(project, session_id)
         data = json.dumps({"notes": sorted(set(before) | set(note_ids))})
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(data, "utf-8")

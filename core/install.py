@@ -7,7 +7,7 @@ in Claude Code's settings, merging with what is there.
 | user | `~/.claude.json` (top-level `mcpServers`) | `~/.claude/settings.json` |
 
 Only tether's own entries are ever added, changed or removed: the `mcpServers.tether` entry
-that runs `tether mcp`, and hook commands that run `tether hook session-start|user-prompt`
+that runs `tether mcp`, and hook commands that run `tether hook session-start|user-prompt|post-tool-use`
 (recognised by their command, so an install from another path is updated in place, not
 duplicated). Everything else — other servers, other hooks, other keys, their order — is kept.
 Installing twice changes nothing; uninstalling removes exactly tether's entries and the
@@ -31,9 +31,11 @@ from tether.core.errors import TetherError
 SERVER_NAME = "tether"
 HOOK_TIMEOUT = 30  # seconds; Claude Code goes on without the hook's output after that
 SESSION_START_MATCHER = "startup|clear|compact"  # not "resume": a resumed session has its capsule
+TOUCH_MATCHER = "Read|Edit|MultiEdit|Write"  # the tools whose files post-tool-use has notes for
 HOOKS = (  # (hook name, Claude Code event, matcher or None)
     ("session-start", "SessionStart", SESSION_START_MATCHER),
     ("user-prompt", "UserPromptSubmit", None),
+    ("post-tool-use", "PostToolUse", TOUCH_MATCHER),
 )
 
 
@@ -83,9 +85,10 @@ def targets(scope: str, root: Path, home: Path | None = None) -> tuple[tuple[Pat
 
 
 def plan_install(root: Path, scope: str = "project", command: str = "tether", user_prompt: bool = False,
-                 home: Path | None = None) -> Plan:
+                 on_touch: bool = True, home: Path | None = None) -> Plan:
     """What installing would change. `command`: the tether executable Claude Code runs;
-    `user_prompt`: register the UserPromptSubmit hook too (else an earlier one is removed)."""
+    `user_prompt`: register the UserPromptSubmit hook too, `on_touch` the PostToolUse one (a
+    hook not wanted is removed when an earlier install added it)."""
     command = command.strip()
     if not command:
         raise TetherError("--command must not be empty", exit_code=2)
@@ -108,7 +111,7 @@ def plan_install(root: Path, scope: str = "project", command: str = "tether", us
     hooks = _object(set_doc, "hooks", set_shown, create=True)
     removed = False
     for name, event, matcher in HOOKS:
-        wanted = name != "user-prompt" or user_prompt
+        wanted = {"user-prompt": user_prompt, "post-tool-use": on_touch}.get(name, True)
         cmd = f"{shlex.quote(command)} hook {name}"
         groups = _groups(hooks, event, set_shown, create=wanted)
         found = False

@@ -29,7 +29,7 @@ _LOCK = "journal.lock"
 VERSION = 1
 # what a queued note must carry; anything else in a line is ignored
 DRAFT_KEYS = ("id", "text", "symbols", "files", "type", "tags", "source", "session", "private", "origin",
-              "created_at", "commit")
+              "created_at", "commit", "secret")
 
 
 def path(folder: Path) -> Path:

@@ -252,7 +252,7 @@ def search_notes(
     Notes matching the most words come first, then the most recently updated. Each result has
     the note's id (for confirm_note and archive_note), type, status, links and text. Use
     get_capsule instead to get the notes that matter for a task."""
-    views = project.search_notes(query, symbol=symbol, status=status)
+    views = _without_secrets(project, project.search_notes(query, symbol=symbol, status=status))
     if not views:
         return "no notes match"
     head = f"{len(views)} note{'s' if len(views) != 1 else ''} match"
@@ -303,7 +303,7 @@ def get_symbol(
         shown = [getattr(e, key) + ("" if e.resolved else " (unresolved)") for e in edges[:15]]
         more = f", +{len(edges) - 15} more" if len(edges) > 15 else ""
         lines.append(f"{title} ({len(edges)}): " + (", ".join(shown) + more if shown else "none"))
-    views = project.find_notes(symbol=s.id)
+    views = _without_secrets(project, project.find_notes(symbol=s.id))
     lines.append(f"\nnotes ({len(views)}):" if views else "\nno notes linked")
     text = "\n".join(lines)
     if views:
@@ -318,6 +318,7 @@ def confirm_note(
     """Mark a note as still true after its code changed: its links are re-anchored to the code as it is now.
 
     Only confirm after reading the current code and checking the note against it."""
+    project.index()  # anchor to the code as it is now, edits of this session included
     note = project.confirm_notes([id], actor="agent")[0]
     project.share()
     return f"confirmed note {note.id}: its {len(note.links)} link{'s' if len(note.links) != 1 else ''} now " \
@@ -334,6 +335,12 @@ def archive_note(
     note = project.set_state([id], "archived", actor="agent")[0]
     project.share()
     return f"archived note {note.id} ({note.title[:80]})"
+
+
+def _without_secrets(project, views: list) -> list:
+    """The views of notes that hold no secret: the agent never reads one back."""
+    clean = {n.id for n in project.without_secrets([v.note for v in views])}
+    return [v for v in views if v.note.id in clean]
 
 
 def _note_block(view) -> str:

@@ -134,6 +134,7 @@ class Note:
     private: bool
     links: list[Link] = field(default_factory=list)
     origin: str | None = None  # where an imported note came from (e.g. "CLAUDE.md")
+    secret: str | None = None  # what the secret scan found: None not scanned, "" nothing (core/secret_scan.py)
 
     @property
     def title(self) -> str:

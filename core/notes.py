@@ -170,13 +170,26 @@ class NoteOps:
 
     # -- writing -----------------------------------------------------------------------
 
-    def _record(self, con, batch: int, actor: str, op: str, before: Note | None, after: Note | None) -> None:
-        self._record_many(con, batch, [(actor, op, before, after)])
+    def _record_many(self, con, batch: int, changes: list[tuple[str, str, Note | None, Note | None]],
+                     allow_secret: bool | set[str] = False) -> None:
+        """Write (actor, op, before, after) changes, in order, with their history (after None: removed).
 
-    def _record_many(self, con, batch: int, changes: list[tuple[str, str, Note | None, Note | None]]) -> None:
-        """Write (actor, op, before, after) changes, in order, with their history (after None: removed)."""
+        Every note write passes here, so here is where secrets are kept out: a text that is new
+        (and not scanned yet) or changed is scanned, and one holding what looks like a secret is
+        refused (SecretInNote, nothing written) unless `allow_secret` (a person's override for a
+        false positive: True, or the ids of the notes it covers). A note from before the scan, whose text this write leaves alone (an
+        archive, a confirm), is only marked: a person must still be able to fix or drop it."""
         if not changes:
             return
+        from tether.core.secret_scan import find_secrets, refuse
+
+        new = [a for _, _, b, a in changes if a is not None and (a.text != b.text if b else a.secret is None)]
+        allowed = [allow_secret is True or (allow_secret is not False and n.id in allow_secret) for n in new]
+        for note, mark in zip(new, refuse([n.text for n in new], allowed, [n.id for n in new])):
+            note.secret = mark
+        old = [a for _, _, _, a in changes if a is not None and a.secret is None]
+        for note, hit in zip(old, find_secrets([n.text for n in old])):
+            note.secret = "" if hit is None else str(hit)
         stamp = now()
         self.store.put_notes(con, [after or (before.id, None) for _, _, before, after in changes])
         self.store.add_history(con, [(batch, stamp, actor, op, (after or before).id, snapshot(before), snapshot(after),
@@ -184,11 +197,13 @@ class NoteOps:
 
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
-                 private: bool = False, origin: str | None = None, queue_if_busy: bool = False) -> Note:
+                 private: bool = False, origin: str | None = None, queue_if_busy: bool = False,
+                 allow_secret: bool = False) -> Note:
         return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
-                                     private, origin)], queue_if_busy=queue_if_busy)[0]
+                                     private, origin)], queue_if_busy=queue_if_busy, allow_secret=allow_secret)[0]
 
-    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False) -> list[Note | None]:
+    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False, allow_secret: bool = False
+                  ) -> list[Note | None]:
         """Add notes in one batch (one undo reverts them all). Everything is checked and every
         link resolved before anything is written. A draft whose `origin` some note already has
         is not added (None in its place): imports never add the same entry twice.
@@ -200,18 +215,21 @@ class NoteOps:
         checked = [(dataclasses.replace(d, tags=check_tags(d.tags)), check_text(d.text), check_type(d.type))
                    for d in drafts]
         ids = [new_note_id() for _ in drafts]
+        from tether.core.secret_scan import refuse
+
+        marks = refuse([text for _, text, _ in checked], [allow_secret] * len(checked))  # before anything is written
         stamp, head = now(), self._head()
         if not queue_if_busy:
-            return self._add_checked(checked, ids, stamp, head)
+            return self._add_checked(checked, ids, stamp, head, marks)
         try:
             with self.store.patience(self.config.queue_after):
-                return self._add_checked(checked, ids, stamp, head)
+                return self._add_checked(checked, ids, stamp, head, marks)
         except StoreBusy:
             pass
         from tether.core import journal
 
         queued = [Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp, head, "queued",
-                       d.private, [], d.origin) for (d, text, kind), nid in zip(checked, ids)]
+                       d.private, [], d.origin, mark) for (d, text, kind), nid, mark in zip(checked, ids, marks)]
         try:
             journal.append(self.dir, [{**dataclasses.asdict(n), "symbols": d.symbols, "files": d.files}
                                       for n, (d, _, _) in zip(queued, checked)])
@@ -219,7 +237,8 @@ class NoteOps:
             raise TetherError(f"the database is busy and the note could not be queued: {e}") from None
         return queued
 
-    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
+    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None, marks: list[str]
+                     ) -> list[Note | None]:
         if not self.store.path.exists():
             self.index()
         out: list[Note | None] = []
@@ -230,23 +249,24 @@ class NoteOps:
                 never_indexed = True
             else:
                 never_indexed = False
-                out = self._write_new(con, checked, ids, stamp, head)
+                out = self._write_new(con, checked, ids, stamp, head, marks)
         if never_indexed:
             self.index()
             with self.store.write() as con:
-                out = self._write_new(con, checked, ids, stamp, head)
+                out = self._write_new(con, checked, ids, stamp, head, marks)
         return out
 
-    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
+    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None, marks: list[str]
+                   ) -> list[Note | None]:
         links = self._links_for_many(con, [(d.symbols, d.files) for d, _, _ in checked])
         out: list[Note | None] = []
         origins = self.store.note_origins(con)
-        for (d, text, kind), ls, nid in zip(checked, links, ids):
+        for (d, text, kind), ls, nid, mark in zip(checked, links, ids, marks):
             if d.origin is not None and d.origin in origins:
                 out.append(None)
                 continue
             out.append(Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
-                            head, "active", d.private, ls, d.origin))
+                            head, "active", d.private, ls, d.origin, mark))
             origins.add(d.origin)
         self._record_many(con, self.store.next_batch(con), [(n.source, "add", None, n) for n in out if n])
         return out
@@ -259,6 +279,7 @@ class NoteOps:
         A name that no longer resolves does not lose the note: it is added without that link,
         tagged `unlinked`, with a last line saying which names and their candidates."""
         from tether.core import journal
+        from tether.core.secret_scan import ALLOWED
 
         entries = journal.read(self.dir)
         ids = [d["id"] for e in entries for d in e["drafts"] if isinstance(d, dict) and isinstance(d.get("id"), str)]
@@ -280,14 +301,16 @@ class NoteOps:
                     tags.add("unlinked")
                     remark = "\n\n(tether: not linked, as queued while the database was busy: " + "; ".join(missing) + ")"
                     text += remark[:max(0, NOTE_MAX_CHARS - len(text))]
+                mark = None if missing else d.get("secret")  # with a remark added, scanned again
                 note = Note(d["id"], text, d["type"], sorted(tags), d.get("source") or "agent", d.get("session"),
                             d["created_at"], now(), d.get("commit"), "active", bool(d.get("private")), links,
-                            d.get("origin"))
+                            d.get("origin"), mark if isinstance(mark, str) else None)
                 added.append((note.source, "add", None, note))
                 known.add(note.id)
                 origins.add(note.origin)
-            if added:
-                self._record_many(con, self.store.next_batch(con), added)
+            if added:  # scanned when queued; a person's override (its mark) holds here too
+                allow = {d["id"] for d in e["drafts"] if d.get("secret") == ALLOWED}
+                self._record_many(con, self.store.next_batch(con), added, allow)
         return done, rejected
 
     def _links_lenient(self, con, symbols: list[str], files: list[str]) -> tuple[list[Link], list[str]]:
@@ -304,7 +327,8 @@ class NoteOps:
                 links += [l for l in new if all(l.target != o.target for o in links)]
         return links, missing
 
-    def _change(self, note_ids: list[str], op: str, change, actor: str = "user") -> list[Note]:
+    def _change(self, note_ids: list[str], op: str, change, actor: str = "user", allow_secret: bool = False
+                ) -> list[Note]:
         """Apply `change(con, note) -> Note` to each note in one batch; returns the notes after."""
         if not note_ids:
             raise TetherError("no note id given", exit_code=2)
@@ -317,12 +341,12 @@ class NoteOps:
                 if after is None or snapshot(after) != snapshot(before):
                     if after is not None:
                         after.updated_at = now()
-                    self._record(con, batch, actor, op, before, after)
+                    self._record_many(con, batch, [(actor, op, before, after)], allow_secret)
                 out.append(after or before)
         return out
 
     def edit_note(self, note_id: str, text: str | None = None, type: str | None = None,
-                  tags: list[str] | None = None, private: bool | None = None) -> Note:
+                  tags: list[str] | None = None, private: bool | None = None, allow_secret: bool = False) -> Note:
         text = check_text(text) if text is not None else None
         type = check_type(type) if type is not None else None
 
@@ -333,7 +357,7 @@ class NoteOps:
             n.private = n.private if private is None else private
             return n
 
-        return self._change([note_id], "edit", change)[0]
+        return self._change([note_id], "edit", change, allow_secret=allow_secret)[0]
 
     def link_note(self, note_id: str, symbols: list[str] = (), files: list[str] = ()) -> Note:
         def change(con, n: Note) -> Note:

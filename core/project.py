@@ -28,16 +28,13 @@ _GITIGNORE = ("# tether's local state; notes/ is shared through git\ntether.duck
 
 
 def find_root(start: Path) -> Path:
-    """The repository containing `start`, as git finds it; else the nearest directory with a
-    .tether folder; else `start` itself."""
-    import pygit2
-
+    """The repository containing `start`, as git finds it (the nearest directory holding `.git`,
+    a folder, or a file for a worktree or submodule); else the nearest directory with a .tether
+    folder; else `start` itself."""
     start = start.resolve()
-    found = pygit2.discover_repository(str(start))
-    if found:
-        repo = pygit2.Repository(found)
-        if repo.workdir:
-            return Path(repo.workdir).resolve()
+    for d in (start, *start.parents):
+        if (d / ".git").exists():
+            return d
     for d in (start, *start.parents):
         if (d / TETHER_DIR).is_dir():
             return d
@@ -116,7 +113,41 @@ class Project(NoteOps):
         from tether.core.sharing import sync_after_index
 
         report.notes_sync = sync_after_index(self)
+        self._scan_unscanned()
         return report
+
+    def _scan_unscanned(self) -> None:
+        """Scan the notes saved before the secret scan existed, once (core/secret_scan.py)."""
+        with self.store.read() as con:
+            todo = self.store.unscanned_notes(con)
+        if todo:
+            from tether.core.secret_scan import find_secrets
+
+            hits = find_secrets([text for _, text in todo])
+            with self.store.write() as con:
+                self.store.set_note_secrets(con, {nid: "" if hit is None else str(hit)
+                                                  for (nid, _), hit in zip(todo, hits)})
+
+    def without_secrets(self, notes: list[Note]) -> list[Note]:
+        """`notes` less those holding what looks like a secret: what a capsule, a hook's answer or
+        an exported file may show. A note never scanned (from before the scan existed, until
+        the next index) is scanned here, in memory."""
+        from tether.core.secret_scan import holds_secret
+
+        unknown = [n for n in notes if n.secret is None]
+        if unknown:
+            from tether.core.secret_scan import find_secrets
+
+            for n, hit in zip(unknown, find_secrets([n.text for n in unknown])):
+                n.secret = "" if hit is None else str(hit)
+        return [n for n in notes if not holds_secret(n.secret)]
+
+    def secret_notes(self) -> list[Note]:
+        """Notes (active or archived) holding what looks like a secret, for a person to edit."""
+        self._scan_unscanned()
+        notes = self.all_notes(("active", "archived"))
+        clean = {n.id for n in self.without_secrets(notes)}
+        return [n for n in notes if n.id not in clean]
 
     def share(self) -> None:
         """Notes changed here: write .tether/notes/ now (notes.auto_export, the default), so they are

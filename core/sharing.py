@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tether.core.model import NOTE_TYPES, Anchor, Link, Note
+from tether.core.secret_scan import ALLOWED
 
 NOTES_DIR = "notes"
 SUFFIX = ".md"
@@ -74,7 +75,7 @@ SHARED_STATES = ("active", "archived")
 
 _OPEN, _CLOSE, _LINKS = "+++\n", "\n+++\n", "\n+++ links\n"
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit")
+_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit", "secret")
 _LINK_KEYS = ("target", "kind", "moved_from", "commit", "code_hash", "sig_hash", "blind_hash", "anchor_text", "deps")
 
 
@@ -124,8 +125,9 @@ def render(note: Note) -> str:
     """The canonical text of a note's file (private is never written)."""
     front = [f"id = {_q(note.id)}", f"type = {_q(note.type)}", f"state = {_q(note.state)}",
              f"tags = [{', '.join(_q(t) for t in note.tags)}]", f"source = {_q(note.source)}"]
+    allowed = ALLOWED if note.secret == ALLOWED else None  # a person's override travels with the note
     for key, value in (("session", note.session), ("origin", note.origin), ("created", note.created_at),
-                       ("updated", note.updated_at), ("commit", note.commit)):
+                       ("updated", note.updated_at), ("commit", note.commit), ("secret", allowed)):
         if value is not None:
             front.append(f"{key} = {_q(value)}")
     out = _OPEN + "\n".join(front) + _CLOSE + note.text + "\n"
@@ -237,7 +239,8 @@ def _parse(data: str, expect_id: str | None) -> Note:
         raise FormatError("links must be [[links]] tables")
     return Note(note_id, text, kind, list(tags), _str(meta, "source"), _str(meta, "session", None), created,
                 updated, _str(meta, "commit", None), state, False,
-                [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None))
+                [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None),
+                ALLOWED if _str(meta, "secret", None) == ALLOWED else None)
 
 
 def _parse_link(d, i: int) -> Link:
@@ -403,6 +406,7 @@ def export_notes(project, force: bool = False) -> ExportResult:
         notes = {n.id: n for n in project.store.notes(con, None, ALL_STATES)}
     listing = note_files(folder)
     recs: dict[str, _Rec | None] = {}  # what to record; None forgets the file
+    clean = {n.id for n in project.without_secrets([n for n in notes.values() if _shared(n)])}
 
     def write(nid: str, path: Path, data: bytes) -> None:
         try:
@@ -415,6 +419,10 @@ def export_notes(project, force: bool = False) -> ExportResult:
 
     for nid in sorted(n for n in notes if _shared(notes[n])):
         note, rel = notes[nid], _rel(project, nid)
+        if nid not in clean:
+            res.held.append((nid, rel, f"holds what looks like a secret ({note.secret}): not exported; edit the "
+                                       "note (tether note list --secrets)"))
+            continue
         try:
             data = render(note).encode("utf-8")
         except UnicodeEncodeError as e:
@@ -543,6 +551,13 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
             except FormatError as e:
                 res.errors.append((rel, str(e)))
 
+        if incoming:  # a file holding what looks like a secret is refused, the rest imported
+            from tether.core.secret_scan import find_secrets
+
+            found = find_secrets([note.text for note, _, _ in incoming.values()])
+            for nid, hit in zip(list(incoming), found):
+                if hit is not None and incoming[nid][0].secret != ALLOWED:
+                    res.errors.append((incoming.pop(nid)[2], f"not imported: holds what looks like a secret ({hit})"))
         gone = [nid for nid in state.files if nid not in listing] if only is None else []
         ids = list(incoming) + gone
         local = {n.id: n for n in project.store.notes(con, ids, ALL_STATES)} if ids else {}
@@ -579,7 +594,8 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
                 del state.files[nid]
         if changes:
             res.batch = project.store.next_batch(con)
-            project._record_many(con, res.batch, changes)
+            project._record_many(con, res.batch, changes,  # a person's override travels with the note
+                                 {a.id for _, _, _, a in changes if a is not None and a.secret == ALLOWED})
         project.store.set_sync_state(con, state.dump())
     return res
 

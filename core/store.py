@@ -58,7 +58,7 @@ class FileState:
     blob_id: str | None
 
 
-NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin"
+NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin, secret"
 LINK_COLUMNS = "note_id, target, kind, code_hash, sig_hash, blind_hash, anchor_text, commit, deps, moved_from, position"
 
 
@@ -92,7 +92,7 @@ class NoteStore:
         if kept:
             _insert_columns(con, "notes", NOTE_COLUMNS, [
                 (n.id, n.text, n.type, n.tags, n.source, n.session, n.created_at, n.updated_at, n.commit, n.state,
-                 n.private, n.origin) for n in kept])
+                 n.private, n.origin, n.secret) for n in kept])
         links = [(n.id, l.target, l.kind, l.anchor.code_hash, l.anchor.sig_hash, l.anchor.blind_hash, l.anchor.text,
                   l.anchor.commit, json.dumps(l.anchor.deps, sort_keys=True), l.moved_from, i)
                  for n in kept for i, l in enumerate(n.links)]
@@ -108,7 +108,7 @@ class NoteStore:
             params["ids"] = ids
         rows = con.execute(f"SELECT {NOTE_COLUMNS} FROM notes WHERE {where} ORDER BY created_at, id",
                            params).fetchall()
-        notes = {r[0]: Note(*r[:11], links=[], origin=r[11]) for r in rows}
+        notes = {r[0]: Note(*r[:11], links=[], origin=r[11], secret=r[12]) for r in rows}
         for n in notes.values():
             n.tags = list(n.tags or [])
         if notes:
@@ -118,6 +118,16 @@ class NoteStore:
                 notes[nid].links.append(Link(target, kind, Anchor(ch, sh, bh, text or "", commit,
                                                                   json.loads(deps or "{}")), moved_from))
         return list(notes.values())
+
+    def unscanned_notes(self, con) -> list[tuple[str, str]]:
+        """(id, text) of the notes the secret scan has not seen (saved before it existed)."""
+        return con.execute("SELECT id, text FROM notes WHERE secret IS NULL ORDER BY id").fetchall()
+
+    def set_note_secrets(self, con, marks: dict[str, str]) -> None:
+        """Record what the secret scan found in each note (not a change of the note: no history)."""
+        if marks:
+            con.execute("UPDATE notes SET secret = m.mark FROM (SELECT unnest($1) AS id, unnest($2) AS mark) m "
+                        "WHERE notes.id = m.id", [list(marks), list(marks.values())])
 
     def note_ids_like(self, con, prefix: str) -> list[str]:
         return [r[0] for r in con.execute("SELECT id FROM notes WHERE starts_with(id, ?) ORDER BY id",
@@ -693,6 +703,14 @@ class Store(NoteStore):
 
     def active_note_texts(self, con) -> list[tuple[str, str]]:
         return con.execute("SELECT id, text FROM notes WHERE state = 'active' ORDER BY id").fetchall()
+
+    def notes_linked_to(self, con, targets: list[str]) -> list[str]:
+        """Ids of the active notes with a link to one of `targets` (symbol ids or file paths)."""
+        if not targets:
+            return []
+        return [r[0] for r in con.execute("""SELECT DISTINCT n.id FROM notes n JOIN links l ON l.note_id = n.id
+                                             WHERE n.state = 'active' AND l.target IN (SELECT unnest($1))
+                                             ORDER BY n.id""", [targets]).fetchall()]
 
     def existing_nodes(self, con, nodes: list[str]) -> set[str]:
         """Which of `nodes` (symbol ids or file paths) the index has now."""

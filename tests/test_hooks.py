@@ -168,3 +168,183 @@ def test_branch_focus(repo, tmp_path):
                                                              "plus uncommitted ones")
     (tmp_path / "plain").mkdir()
     assert branch_focus(tmp_path / "plain") == (None, None)
+
+
+# -- post-tool-use: notes on the code the agent touches -------------------------------------
+
+
+def touch(project, tool, tool_input, session="t1", tool_response=None):
+    """The PostToolUse payload Claude Code sends for `tool`, run through the hook."""
+    payload = {"session_id": session, "transcript_path": f"/tmp/{session}.jsonl", "cwd": str(project.root),
+               "hook_event_name": "PostToolUse", "tool_name": tool, "tool_input": tool_input,
+               "tool_response": tool_response if tool_response is not None else {}}
+    return run_hook("post-tool-use", json.dumps(payload))
+
+
+def read(project, path, session="t1", offset=None, limit=None):
+    tool_input = {"file_path": str(project.root / path)}
+    tool_input.update({k: v for k, v in (("offset", offset), ("limit", limit)) if v is not None})
+    text = (project.root / path).read_text()
+    response = {"type": "text", "file": {"filePath": str(project.root / path), "content": text,
+                                         "numLines": text.count("\n"), "startLine": offset or 1,
+                                         "totalLines": text.count("\n")}}
+    return touch(project, "Read", tool_input, session, response)
+
+
+def edit(project, path, old, new, session="t1"):
+    """Apply an Edit to the file as Claude Code does, then run the hook on its payload."""
+    before = (project.root / path).read_text()
+    assert old in before
+    (project.root / path).write_text(before.replace(old, new, 1))
+    return touch(project, "Edit", {"file_path": str(project.root / path), "old_string": old, "new_string": new,
+                                   "replace_all": False}, session,
+                 {"filePath": str(project.root / path), "oldString": old, "newString": new, "originalFile": before,
+                  "structuredPatch": [], "userModified": False, "replaceAll": False})
+
+
+@pytest.fixture
+def noted(repo):
+    project, git = repo
+    project.index()
+    ids = {
+        "refresh": project.add_note("refresh must hold the pool lock", symbols=["UserService.refresh"],
+                                    type="gotcha").id,
+        "reset": project.add_note("reset clears the cache first", symbols=["UserService.reset"]).id,
+        "file": project.add_note("users.py is imported by the CLI at start-up", files=["app/users.py"],
+                                 type="convention").id,
+        "charge": project.add_note("charge rounds half-even", symbols=["charge"]).id,
+    }
+    return project, ids
+
+
+def test_read_gives_the_notes_on_the_lines_read_each_once_per_session(noted):
+    project, ids = noted
+    r = read(project, "app/users.py", offset=2, limit=2)  # refresh's lines only
+    assert r.error is None
+    text = context(r.stdout, "PostToolUse")
+    assert text.startswith("tether notes on the code you just read:\n\n## Notes from tether\n"
+                           "_Focus: `app/users.py` lines 2–3._")
+    assert ids["refresh"] in text and "refresh must hold the pool lock" in text and ids["file"] in text
+    assert ids["reset"] not in text and ids["charge"] not in text
+    assert text.index(ids["refresh"]) < text.index(ids["file"])  # the very lines read before the whole file
+    assert "⚠" not in text
+    whole = context(read(project, "app/users.py").stdout, "PostToolUse")  # again, whole file: only what is new
+    assert ids["reset"] in whole and ids["refresh"] not in whole and ids["file"] not in whole
+    assert read(project, "app/users.py").stdout == ""  # nothing new: nothing said
+    other = context(read(project, "app/users.py", session="t2").stdout, "PostToolUse")  # another session
+    assert all(ids[k] in other for k in ("refresh", "reset", "file")) and ids["charge"] not in other
+    shown = json.loads((project.dir / "sessions" / "t1.json").read_text())["notes"]
+    assert shown == sorted([ids["refresh"], ids["reset"], ids["file"]])
+
+
+def test_read_of_a_file_changed_since_the_index_warns_and_follows_its_lines(noted):
+    project, ids = noted
+    path = project.root / "app/users.py"
+    path.write_text("# a header\n\n\n" + path.read_text().replace("return 1", "return 10"))  # not re-indexed
+    text = context(read(project, "app/users.py", offset=4, limit=3).stdout, "PostToolUse")
+    assert "### `app/users.py::UserService.refresh` (app/users.py:5)" in text  # its line now
+    assert ids["refresh"] in text and "⚠ stale: body changed (signature unchanged)" in text
+    assert ids["reset"] not in text  # lines 8-9 now
+
+
+def test_read_stays_within_the_budget(noted):
+    project, ids = noted
+    more = [project.add_note(f"note {i}: " + "the refresh path is subtle " * 8, symbols=["UserService.refresh"]).id
+            for i in range(12)]
+    (project.dir / "config.toml").write_text("[hooks]\non_touch_chars = 600\n")
+    given = []
+    for _ in range(20):
+        r = read(project, "app/users.py")
+        if not r.stdout:
+            break
+        text = context(r.stdout, "PostToolUse")
+        markdown = text.split("\n\n", 1)[1]
+        assert len(markdown) <= 600 and r.notes
+        given += r.notes
+    assert sorted(given) == sorted([*more, ids["refresh"], ids["reset"], ids["file"]])  # each once, in time
+
+
+def test_edit_names_the_notes_on_the_code_it_changed_with_the_instruction(noted):
+    project, ids = noted
+    read(project, "app/users.py")  # given already: an edit names them again all the same
+    r = edit(project, "app/users.py", "        return 1\n", "        self.pool.acquire()\n        return 1\n")
+    text = context(r.stdout, "PostToolUse")
+    assert text.startswith("tether notes on code your edit just changed")
+    assert ids["refresh"] in text and "⚠ stale: body changed (signature unchanged)" in text
+    assert ids["file"] in text  # the file's code changed too
+    assert ids["reset"] not in text and ids["charge"] not in text
+    assert text.rstrip().endswith("archive the old note with `archive_note`; if it still holds, call "
+                                  "`confirm_note` with its id.")
+    assert "`save_observation`" in text
+
+
+def test_an_edit_that_renames_a_function_says_where_it_went(noted):
+    project, ids = noted
+    text = context(edit(project, "app/users.py", "def refresh(", "def reload(").stdout, "PostToolUse")
+    assert ids["refresh"] in text and "⚠ moved: renamed to app/users.py::UserService.reload" in text
+    assert ids["reset"] not in text
+
+
+def test_formatting_only_edits_name_nothing(noted):
+    project, ids = noted
+    path = project.root / "app/users.py"
+    assert edit(project, "app/users.py", "        return 1\n", "        return (1)  # one\n").stdout == ""
+    reformatted = path.read_text().replace("class UserService:\n", "class UserService:\n\n    # the service\n")
+    path.write_text(reformatted)
+    r = touch(project, "Write", {"file_path": str(path), "content": reformatted},
+              tool_response={"type": "update", "filePath": str(path), "content": reformatted, "structuredPatch": []})
+    assert (r.stdout, r.error) == ("", None)
+
+
+def test_multi_edit_and_write_name_what_they_changed(noted):
+    project, ids = noted
+    path = project.root / "app/users.py"
+    edits = [{"old_string": "return 2", "new_string": "return 3", "replace_all": False}]
+    path.write_text(path.read_text().replace("return 2", "return 3"))
+    text = context(touch(project, "MultiEdit", {"file_path": str(path), "edits": edits}).stdout, "PostToolUse")
+    assert ids["reset"] in text and ids["refresh"] not in text
+    billing = project.root / "app/billing.py"
+    content = "def charge(amount, currency):\n    return amount\n"
+    billing.write_text(content)
+    r = touch(project, "Write", {"file_path": str(billing), "content": content})
+    text = context(r.stdout, "PostToolUse")
+    assert ids["charge"] in text and "⚠ stale: signature changed" in text and ids["reset"] not in text
+
+
+def test_post_tool_use_is_silent_where_it_has_nothing_to_say(noted, tmp_path):
+    project, ids = noted
+    (project.root / ".env").write_text("TOKEN=abc\n")
+    (project.root / "app/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    (project.root / "app/new.py").write_text("def fresh():\n    pass\n")  # not indexed yet
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text("def f():\n    pass\n")
+    for tool, tool_input in [("Bash", {"command": "ls"}), ("Read", {"file_path": str(outside)}),
+                             ("Read", {"file_path": str(project.root / ".env")}),
+                             ("Read", {"file_path": str(project.root / "app/logo.png")}),
+                             ("Read", {"file_path": str(project.root / "app/new.py")}),
+                             ("Read", {"file_path": str(project.root / "app/gone.py")}),
+                             ("Read", {"file_path": str(project.root / "app/../../elsewhere.py")}),
+                             ("Read", {"file_path": 42}), ("Read", "app/users.py"), ("Grep", {"pattern": "x"}),
+                             ("Write", {"file_path": str(project.root / ".tether/config.toml"), "content": ""})]:
+        r = touch(project, tool, tool_input)
+        assert (r.stdout, r.error) == ("", None), (tool, tool_input)
+    (project.dir / "config.toml").write_text("[hooks]\non_touch = false\n")
+    assert read(project, "app/users.py").stdout == ""
+
+
+def test_post_tool_use_never_fails_the_agent(noted):
+    project, ids = noted
+    root = str(project.root)
+    payload = {"session_id": "t9", "cwd": root, "hook_event_name": "PostToolUse", "tool_name": "Read",
+               "tool_input": {"file_path": str(project.root / "app/users.py")}, "tool_response": {}}
+    code, out, err = hook("post-tool-use", None, root, stdin='{"tool_name": "Read", "tool_input": ')
+    assert code == 0 and out == "" and err.count("\n") == 1 and err.startswith("tether hook post-tool-use: ")
+    code, out, err = hook("post-tool-use", payload)  # the real process answers
+    assert code == 0 and err == "" and ids["refresh"] in context(out, "PostToolUse")
+    with hold_database(project):  # another process writes: say nothing, at once
+        code, out, err = hook("post-tool-use", {**payload, "session_id": "t10"})
+    assert (code, out) == (0, "") and err.count("\n") == 1 and "another process holds the database" in err
+    assert "(waited 0.2s)" in err and not (project.dir / "sessions" / "t10.json").exists()
+    project.store.path.unlink()  # no database: nothing, and none created
+    code, out, err = hook("post-tool-use", {**payload, "session_id": "t11"})
+    assert (code, out, err) == (0, "", "") and not project.store.path.exists()

@@ -53,7 +53,10 @@ def test_fresh_install_then_idempotent_then_uninstall(root, capsys):
         "mcpServers": {"tether": {"type": "stdio", "command": "tether", "args": ["mcp"]}}}
     assert json.loads((root / ".claude/settings.json").read_text()) == {"hooks": {"SessionStart": [
         {"matcher": "startup|clear|compact",
-         "hooks": [{"type": "command", "command": "tether hook session-start", "timeout": 30}]}]}}
+         "hooks": [{"type": "command", "command": "tether hook session-start", "timeout": 30}]}],
+        "PostToolUse": [{"matcher": "Read|Edit|MultiEdit|Write",
+                         "hooks": [{"type": "command", "command": "tether hook post-tool-use", "timeout": 30}]}]}}
+    assert "  .claude/settings.json: PostToolUse hook (tether hook post-tool-use)" in out.splitlines()
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / ".mcp.json", root / ".claude/settings.json")}
     code, out, _ = cli(capsys, "--repo", str(root), "install", "claude", "--project")
     assert code == 0 and out.startswith("nothing changed: tether is already installed")
@@ -160,7 +163,29 @@ def test_user_prompt_hook_follows_the_config(root, capsys):
     (root / ".tether/config.toml").write_text("[hooks]\nuser_prompt = false\n")
     cli(capsys, "--repo", str(root), "install", "claude")
     hooks = json.loads((root / ".claude/settings.json").read_text())["hooks"]
-    assert list(hooks) == ["SessionStart"]
+    assert list(hooks) == ["SessionStart", "PostToolUse"]
+
+
+def test_post_tool_use_hook_round_trip_leaves_other_hooks_alone(root, capsys):
+    (root / ".claude").mkdir()
+    theirs = {**OTHER_SETTINGS, "hooks": {**OTHER_SETTINGS["hooks"], "PostToolUse": [
+        {"matcher": "Edit|Write", "hooks": [{"type": "command", "command": "prettier --write", "timeout": 10}]}]}}
+    (root / ".claude/settings.json").write_text(dump(theirs))
+    assert cli(capsys, "--repo", str(root), "install", "claude")[0] == 0
+    groups = json.loads((root / ".claude/settings.json").read_text())["hooks"]["PostToolUse"]
+    assert groups == [theirs["hooks"]["PostToolUse"][0],
+                      {"matcher": "Read|Edit|MultiEdit|Write",
+                       "hooks": [{"type": "command", "command": "tether hook post-tool-use", "timeout": 30}]}]
+    (root / ".tether/config.toml").write_text("[hooks]\non_touch = false\n")
+    code, out, _ = cli(capsys, "--repo", str(root), "install", "claude")  # switched off: installing removes it
+    assert code == 0 and "PostToolUse" not in out
+    hooks = json.loads((root / ".claude/settings.json").read_text())["hooks"]
+    assert hooks["PostToolUse"] == theirs["hooks"]["PostToolUse"]
+    assert "tether hook session-start" in json.dumps(hooks["SessionStart"])
+    (root / ".tether/config.toml").write_text("")
+    cli(capsys, "--repo", str(root), "install", "claude")
+    assert cli(capsys, "--repo", str(root), "uninstall", "claude")[0] == 0
+    assert (root / ".claude/settings.json").read_text() == dump(theirs)  # byte for byte
 
 
 def test_user_scope(root, tmp_path, monkeypatch, capsys):

@@ -5,6 +5,7 @@ leaves the previous index intact.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -29,9 +30,8 @@ Progress = Callable[[int, int], None]
 
 
 def git_blob_id(data: bytes) -> str:
-    import pygit2
-
-    return str(pygit2.hash(data))
+    """The id git gives `data` as a blob: sha1 of "blob <size>\\0" and the bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter):

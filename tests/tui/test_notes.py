@@ -3,6 +3,7 @@ archive, delete and undo, each checked in the database afterwards."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
 from tests.tui.helpers import make_app, note_with, notifications, settle, type_text, wait_for
@@ -107,16 +108,21 @@ async def test_add_with_link_autocomplete(demo, project: Project):
         assert note.id not in _ids(app.screen)
 
 
-async def test_add_refuses_empty_text_and_keeps_the_dialog(demo, project: Project):
+@pytest.mark.parametrize("text, why", [("", "empty"),
+                                       ("the deploy key is AKIA4QWJZ7XKPL2M3N5R", "AWS Access Key at line 1, column 19")])
+async def test_add_refuses_and_keeps_the_dialog(demo, project: Project, text, why):
     app = make_app(demo, mode="notes")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#text").text = text
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, NoteEditor)  # still open, nothing lost
-        assert "empty" in str(app.screen.query_one("#error").render())
-        assert len(project.all_notes()) == 16
+        error = str(app.screen.query_one("#error").render())
+        assert why in error and "AKIA" not in error  # a secret is named by kind and place, never shown
+        assert app.screen.query_one("#text").text == text and len(project.all_notes()) == 16
         await pilot.press("escape")
         assert isinstance(app.screen, NotesScreen)
 
