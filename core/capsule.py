@@ -252,6 +252,9 @@ def _select(project, con, focus: Focus, include, exclude, changes):
     whole_project = focus.empty
     targets = sorted({t for ls in links.values() for t, _ in ls})
     rel = _standing(store, con, targets) if whole_project else relevance(store, con, seeds.weights)
+    dirs = sorted({t for ls in links.values() for t, k in ls if k == "dir"})
+    if dirs and not whole_project:
+        rel.update(_dir_relevance(rel, seeds, dirs))
     text = _text_relevance(store.active_note_texts(con), seeds.words) if seeds.words else {}
     # links that may have moved within a relevant file: is their target still there?
     maybe_gone = [t for t in targets if t not in rel
@@ -287,7 +290,7 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         sts = by_note.get(n.id, [])
         score, group = _score(n, sts, rel, text.get(n.id, 0.0), seeds, whole_project)
         if n.id in pins and group is None and sts:
-            group = sts[0].to or sts[0].target
+            group = _node(sts[0])
         if score > 0 or n.id in pins:
             scored.append(CapsuleNote(n, worst([s.status for s in sts]), sts, score, group))
     groups = {c.group for c in scored if c.group and "::" in c.group}
@@ -481,6 +484,26 @@ def relevance(store, con, seeds: dict[str, float]) -> dict[str, float]:
     return {n: min(1.0, m / ref) for n, m in mass.items()}
 
 
+def _dir_relevance(rel: dict[str, float], seeds: _Seeds, dirs: list[str]) -> dict[str, float]:
+    """A directory link applies to everything below it: 1 when the focus lies inside, else the
+    best relevance of a node below it."""
+    out = {}
+    for d in dirs:
+        prefix = d + "/"
+        if any(n.split("::", 1)[0].startswith(prefix) for n in (*seeds.direct, *seeds.direct_paths)):
+            out[d] = 1.0
+            continue
+        best = max((r for n, r in rel.items() if n.startswith(prefix)), default=0.0)
+        if best > 0:
+            out[d] = best
+    return out
+
+
+def _node(st: LinkStatus) -> str:
+    """The node a link shows a note under: the symbol or file, a directory with its final '/'."""
+    return (st.to or st.target) + ("/" if st.kind == "dir" else "")
+
+
 def _load(store, con, nodes: list[str], adjacency: dict[str, list[tuple[str, float]]]) -> None:
     if not nodes:
         return
@@ -549,7 +572,7 @@ def _score(note: Note, sts: list[LinkStatus], rel: dict[str, float], text: float
             continue
         value = r * FRESHNESS[st.status]
         if value > best:
-            best, group = value, node
+            best, group = value, _node(st)
     if not sts:
         best = 1.0 if whole_project else PROJECT_WIDE
     elif group is None and text <= 0:
@@ -557,7 +580,7 @@ def _score(note: Note, sts: list[LinkStatus], rel: dict[str, float], text: float
     worst_status = min((s.status for s in sts), key=STATUS_ORDER.index, default="fresh")
     combined = 1 - (1 - best) * (1 - text * FRESHNESS[worst_status])
     if group is None and sts:  # only the task text matched it: show it under its first link
-        group = sts[0].to or sts[0].target
+        group = _node(sts[0])
     return TYPE_WEIGHTS.get(note.type, 0.8) * combined, group
 
 
@@ -627,6 +650,8 @@ class _Renderer:
         if sym is not None:
             sig = f"{_code(sym.signature)}\n" if sym.signature.strip() else ""
             return f"\n### {_code(sym.id)} ({sym.path}:{sym.start_line})\n{sig}"
+        if node.endswith("/"):
+            return f"\n### {_code(node)} (directory)\n"
         if "::" not in node:
             return f"\n### {_code(node)} (file)\n"
         return f"\n### {_code(node)} (gone)\n"
@@ -642,7 +667,7 @@ class _Renderer:
             if st.status != "fresh":
                 where = f" ({_code(st.target)})" if many else ""
                 out.append(f"  ⚠ {st.status}{where}: {st.reason or st.status}")
-        others = [st.to or st.target for st in c.links if (st.to or st.target) != c.group]
+        others = [_node(st) for st in c.links if _node(st) != c.group]
         if others and c.group is not None:
             out.append("  also linked: " + ", ".join(_code(o) for o in others))
         return "\n".join(out) + "\n"

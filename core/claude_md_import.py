@@ -31,9 +31,10 @@ How markdown becomes entries:
   or a nested begin is refused with a one-line TetherError naming file and line.
 - CRLF and CR line endings, tabs and a UTF-8 byte order mark are accepted.
 
-Links: a mention (see `mentions`) becomes a link only when it resolves to exactly one symbol or
-one indexed file; everything else is reported in the plan and left out, so a note whose
-mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
+Links: what an entry names (core/prose_links.py: code spans, dotted names, paths, directories,
+CamelCase and snake_case words, `.method()` under its class) becomes a link only when it
+resolves to exactly one symbol, file or directory; everything else is reported in the plan and
+left out, so a note whose mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
 file's front matter that name indexed files link every entry of that file; globs are not
 expanded (one rule would link to hundreds of files).
 
@@ -57,7 +58,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tether.core.errors import NotFound, TetherError
+from tether.core.errors import TetherError
 from tether.core.model import NOTE_MAX_CHARS, Note
 from tether.core.notes import Draft
 
@@ -86,7 +87,7 @@ _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def normalise_newlines(text: str) -> str:
@@ -141,7 +142,7 @@ def front_matter_paths(text: str) -> list[str]:
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _CODE_SPAN.finditer(line)]
+    return [m.span() for m in CODE_SPAN.finditer(line)]
 
 
 def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -470,15 +471,10 @@ def split_entries(text: str, source: str = "<text>") -> list[Entry]:
     return parser.finish()
 
 
-# -- mentions ------------------------------------------------------------------------------
-
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.I)
-_TOKEN = re.compile(r"[\w./:-]+")
-_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)+")
-_WORDS = frozenset({"true", "false", "none", "null", "nil", "self", "this", "cls", "undefined"})
+# -- helpers for reading prose (core/prose_links.py) -------------------------------------
 
 
-def _fence_free(text: str) -> str:
+def fence_free(text: str) -> str:
     """`text` without its fenced code blocks."""
     out, fence = [], None
     for line in text.split("\n"):
@@ -494,55 +490,11 @@ def _fence_free(text: str) -> str:
     return "\n".join(out)
 
 
-def _clean(token: str) -> str:
+def clean_token(token: str) -> str:
+    """A name or path as written in prose, without `:line`, a leading ./ and punctuation around it."""
     token = re.sub(r":\d+(?::\d+)?$", "", token.strip())  # path:line[:col]
     token = re.sub(r"^(?:\.\.?/)+", "", token)
     return token.lstrip(",;:-").rstrip(".,;:-")
-
-
-def _code_token(content: str) -> str | None:
-    """The name a `code span` without spaces names, if it looks like one."""
-    c = content.strip().lstrip("@")
-    c = re.sub(r"\(.*\)$", "", c)  # a call: `refresh()`, `charge(amount)`
-    c = _clean(c)
-    if not c or c.endswith("/") or c.lower() in _WORDS or "://" in c or not re.fullmatch(r"[\w./:-]+", c):
-        return None
-    if not re.search(r"[^\W\d_]", c):
-        return None  # no letter: a number, a version
-    if "-" in c and "/" not in c and "." not in c:
-        return None  # a flag or a word, not a name
-    return c
-
-
-def _free_tokens(text: str) -> list[str]:
-    """Paths and dotted names in prose (outside code spans)."""
-    out = []
-    for m in _TOKEN.finditer(_URL.sub(" ", text)):
-        t = _clean(m.group(0)).rstrip("/")
-        if "/" in t and "::" not in t and re.search(r"[^\W\d_]", t):
-            out.append(t.lstrip("/"))
-        elif _DOTTED.fullmatch(t) and all(len(p) >= 2 for p in t.split(".")):
-            out.append(t)  # `e.g`, `i.e` are not names
-    return out
-
-
-def mentions(text: str) -> list[str]:
-    """What an entry names, in order, once each: code spans that look like identifiers,
-    dotted names or paths (`UserService.refresh`, `refresh()`, `users.py`, `api/x.py::f`), and
-    outside code spans dotted names (api.users.UserService) and paths (src/app/users.py).
-    Fenced code blocks and URLs are not read."""
-    prose = _fence_free(text)
-    found: list[str] = []
-    for m in _CODE_SPAN.finditer(prose):
-        content = m.group(2).strip()
-        if not content:
-            continue
-        if any(ch.isspace() for ch in content):
-            found += _free_tokens(content)
-        elif tok := _code_token(content):
-            found.append(tok)
-    found += _free_tokens(_CODE_SPAN.sub(" ", prose))
-    return list(dict.fromkeys(found))
 
 
 # -- type and tags -------------------------------------------------------------------------
@@ -669,89 +621,6 @@ def _stem(p: str) -> str:
     return base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
 
 
-class _Resolver:
-    """Mentions to link targets, on one open read connection, with a cache. A symbol name
-    resolves with `Project.resolve` (without its fuzzy suggestions)."""
-
-    def __init__(self, project, con, files: set[str]):
-        self.project = project
-        self.con = con
-        self.files = files
-        self.exts = {p.rsplit(".", 1)[-1].lower() for p in files if "." in p.rsplit("/", 1)[-1]}
-        self.cache: dict[str, tuple[str, str]] = {}
-        self._modules: dict[str, list[str]] | None = None
-
-    def __call__(self, m: str) -> tuple[str, str]:
-        """("symbol", id) | ("file", path) | ("", why not)."""
-        if m not in self.cache:
-            self.cache[m] = self._resolve(m)
-        return self.cache[m]
-
-    def _match_files(self, m: str) -> list[str]:
-        if m in self.files:
-            return [m]
-        return sorted(p for p in self.files if p.endswith("/" + m))
-
-    def _symbol(self, name: str) -> tuple[str, str]:
-        try:
-            return "symbol", self.project.resolve(name, self.con, suggest=False).id
-        except NotFound as e:
-            return "", str(e)
-
-    def _resolve(self, m: str) -> tuple[str, str]:
-        base = m.rsplit("/", 1)[-1]
-        file_like = "::" not in m and ("/" in m or ("." in base and base.rsplit(".", 1)[-1].lower() in self.exts))
-        if file_like:
-            hits = self._match_files(m)
-            if len(hits) == 1:
-                return "file", hits[0]
-            if hits:
-                return "", f"ambiguous file '{m}': {', '.join(hits[:5])}"
-            if "/" in m:
-                return "", f"not an indexed file: '{m}'"
-        kind, found = self._symbol(m)
-        if kind:
-            return kind, found
-        targets = set()
-        for alt in self._alternatives(m):
-            if alt[0] == "file":
-                targets.add(alt)
-                continue
-            k, t = self._symbol(alt[1])
-            if k:
-                targets.add((k, t))
-        if len(targets) == 1:
-            return targets.pop()
-        return "", found
-
-    def modules(self) -> dict[str, list[str]]:
-        """Indexed files by module path: app/users.py and app/users/__init__.py are app/users."""
-        if self._modules is None:
-            self._modules = {}
-            for p in sorted(self.files):
-                stem = p.rsplit(".", 1)[0] if "." in p.rsplit("/", 1)[-1] else p
-                stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
-                self._modules.setdefault(stem, []).append(p)
-        return self._modules
-
-    def _alternatives(self, m: str) -> list[tuple[str, str]]:
-        """Other spellings: Foo::bar as Foo.bar; a dotted module path (api.users.UserService)
-        as a file (api/users.py) or a symbol in it."""
-        out: list[tuple[str, str]] = []
-        if "::" in m and "/" not in m:
-            out.append(("symbol", m.replace("::", ".")))
-        if not _DOTTED.fullmatch(m):
-            return out
-        parts = m.split(".")
-        for k in range(len(parts), 0, -1):
-            module, rest = "/".join(parts[:k]), ".".join(parts[k:])
-            hits = [f for stem, fs in self.modules().items() if stem == module or stem.endswith("/" + module)
-                    for f in fs]
-            for f in hits:
-                out.append(("symbol", f"{f}::{rest}") if rest else ("file", f))
-        return out
-
-
 def plan_import(project, paths=None) -> ImportPlan:
     """What importing `paths` would do; writes no note. Paths: markdown files or directories
     (their .md files), relative to the repository root unless absolute, inside the repository;
@@ -773,14 +642,15 @@ def plan_import(project, paths=None) -> ImportPlan:
 
 
 def _plan(project, con, docs) -> ImportPlan:
-    store = project.store
-    files = store.indexed_paths(con)
-    origins = store.note_origins(con)
-    resolve = _Resolver(project, con, files)
+    from tether.core.prose_links import Resolver
+
+    resolver = Resolver(project, con)
+    files = resolver.files
+    origins = project.store.note_origins(con)
     plan = ImportPlan([rel for rel, _, _ in docs], [])
     seen: dict[str, str] = {}
     for rel, entries, globs in docs:
-        rule_files = [g for g in (_clean(x) for x in globs) if not _is_glob(g) and g in files and g != rel]
+        rule_files = [g for g in (clean_token(x) for x in globs) if not _is_glob(g) and g in files and g != rel]
         rules_tag = slugify(_stem(rel)) if rel.startswith(".claude/rules/") else None
         for e in entries:
             tags = [t for t in (slugify(e.headings[-1]) if e.headings else None, rules_tag) if t]
@@ -797,14 +667,10 @@ def _plan(project, con, docs) -> ImportPlan:
                 continue
             seen[p.origin] = f"{rel}:{e.line}"
             p.files = list(rule_files)
-            for m in mentions(e.text):
-                kind, target = resolve(m)
-                if kind == "symbol" and target not in p.symbols:
-                    p.symbols.append(target)
-                elif kind == "file" and target not in p.files and target != rel:
-                    p.files.append(target)
-                elif not kind:
-                    p.unresolved.append((m, target))
+            found = resolver.link_text(e.text, e.headings)
+            p.symbols = found.symbols
+            p.files += [f for f in found.files if f not in p.files and f != rel]
+            p.unresolved = found.unresolved
     return plan
 
 

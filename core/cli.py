@@ -184,11 +184,17 @@ def cmd_note_add(project, args) -> int:
     else:  # another process held the database: the note waits in the journal
         print(f"tether: the database is busy (another tether process is writing); note {note.id} is queued in "
               ".tether/journal.jsonl and will be added, its links resolved, at tether's next write", file=sys.stderr)
+    offer = project.suggest_links(note.text) if not note.links and not args.link and not args.file else None
     if args.json:
         _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]}
-                   | ({"queued": True} if queued else {}))
+                   | ({"queued": True} if queued else {})
+                   | ({"suggested_links": {"symbols": offer.symbols, "files": offer.files}} if offer else {}))
     else:
         print(note.id)
+    if offer and offer.any:
+        commands = [f"tether note link {note.id} {s}" for s in offer.symbols]
+        commands += [f"tether note link {note.id} --file {f}" for f in offer.files]
+        print("tether: this project-wide note names code; to link it:\n  " + "\n  ".join(commands), file=sys.stderr)
     return EXIT_OK
 
 

@@ -205,7 +205,18 @@ def save_observation(
                 f"next write, its links resolved then ({wanted}). Do not save it again.")
     project.share()
     links = "\n".join(f"- {l.target} ({l.kind})" for l in note.links) or "- none: a project-wide note"
-    return f"saved note {note.id} ({note.type}) linked to:\n{links}"
+    offer = "" if note.links else _offer(project.suggest_links(note.text))
+    return f"saved note {note.id} ({note.type}) linked to:\n{links}{offer}"
+
+
+def _offer(found) -> str:
+    """The links a project-wide note's text suggests, for the agent to act on."""
+    if not found.any:
+        return ""
+    names = [f"- {s} (symbol)" for s in found.symbols] + [f"- {f} (file)" for f in found.files]
+    return ("\nIts text names this code (suggested links; a project-wide note loads in every capsule, a linked one "
+            "only when its code is in focus):\n" + "\n".join(names) + "\nIf the note is about it, save it again "
+            "with these in linked_symbols/linked_files and archive_note this one.")
 
 
 def get_capsule(

@@ -113,8 +113,8 @@ class Anchor:
 
 @dataclass(slots=True)
 class Link:
-    target: str  # symbol id, or a file path when kind == "file"
-    kind: str  # symbol | file
+    target: str  # symbol id, or a file path when kind == "file", a directory (no final '/') for "dir"
+    kind: str  # symbol | file | dir
     anchor: Anchor
     moved_from: str | None = None  # set when the link followed a move; cleared once seen
 

@@ -104,7 +104,11 @@ class NoteOps:
                                              self.source(sym), head or self._head(), deps))
 
     def _anchor_file(self, con, path: str) -> Link:
+        """A link to a file, or to a directory holding indexed files (kind "dir": no fingerprint;
+        it applies to everything below it and is orphaned only when the directory goes)."""
         row = self.store.file_row(con, path)
+        if row is None and path.strip("/") not in ("", ".") and self.store.dirs_present(con, [path.strip("/")]):
+            return Link(path.strip("/"), "dir", Anchor(None, None, None, "", self._head()))
         if row is None and self.config.is_secret(path):
             raise NotFound(f"'{path}' matches a secret pattern ([secrets] patterns): tether never reads or links it")
         if row is None:
@@ -368,8 +372,11 @@ class NoteOps:
             links: list[Link] = []
             for l in n.links:
                 target = moves.get(l.target) or l.target
-                if l.kind == "file":
-                    fresh = self._anchor_file(con, target) if self.store.file_row(con, target) else None
+                if l.kind in ("file", "dir"):
+                    try:
+                        fresh = self._anchor_file(con, target)
+                    except NotFound:
+                        fresh = None
                 else:
                     sym = self.store.symbol(con, target)
                     fresh = self._anchor_symbol(con, sym) if sym else None

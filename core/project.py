@@ -372,6 +372,15 @@ class Project(NoteOps):
         line_start = data.rfind(b"\n", 0, sym.start_byte) + 1
         return textwrap.dedent(data[line_start : sym.end_byte].decode("utf-8", "replace"))
 
+    def suggest_links(self, text: str):
+        """The code a note's text names (core/prose_links.py: a ProseLinks), to offer when a
+        note is added without links."""
+        from tether.core.prose_links import Resolver
+
+        self._ensure_indexed()
+        with self.store.read() as con:
+            return Resolver(self, con).link_text(text)
+
     # -- capsule -----------------------------------------------------------------------
 
     def capsule(self, symbols=(), files=(), task: str | None = None, diff: str | None = None,

@@ -240,8 +240,8 @@ def _parse_link(d, i: int) -> Link:
         raise FormatError(f"{where}: not a table")
     _only(d, _LINK_KEYS, where)
     kind = _str(d, "kind", where=where)
-    if kind not in ("symbol", "file"):
-        raise FormatError(f"{where}: kind must be 'symbol' or 'file', not '{kind}'")
+    if kind not in ("symbol", "file", "dir"):
+        raise FormatError(f"{where}: kind must be 'symbol', 'file' or 'dir', not '{kind}'")
     deps = d.get("deps", {})
     if not isinstance(deps, dict) or not all(isinstance(v, str) for v in deps.values()):
         raise FormatError(f"{where}: deps must map ids to hashes (strings)")

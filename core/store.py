@@ -214,6 +214,15 @@ class NoteStore:
     def indexed_paths(self, con) -> set[str]:
         return {r[0] for r in con.execute("SELECT path FROM files WHERE skipped IS NULL").fetchall()}
 
+    def dirs_present(self, con, dirs: list[str]) -> set[str]:
+        """Which of `dirs` (paths without a final '/') hold at least one indexed file."""
+        if not dirs:
+            return set()
+        rows = con.execute("""SELECT DISTINCT t.d FROM (SELECT unnest($1) AS d) t WHERE EXISTS (
+                                SELECT 1 FROM files f WHERE f.skipped IS NULL AND starts_with(f.path, t.d || '/'))""",
+                           [dirs]).fetchall()
+        return {r[0] for r in rows}
+
     def file_hashes(self, con, paths: list[str]) -> dict[str, str]:
         rows = con.execute("SELECT path, code_hash FROM files WHERE path IN (SELECT unnest($1)) AND skipped IS NULL",
                            [paths]).fetchall()

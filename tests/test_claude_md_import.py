@@ -4,12 +4,12 @@ import dataclasses
 
 import pytest
 
+from tether.core.prose_links import mentions
 from tether.core.claude_md_import import (
     ALREADY_IMPORTED,
     apply_import,
     front_matter_paths,
     guess_type,
-    mentions,
     plan_import,
     slugify,
     split_entries,
