@@ -63,6 +63,9 @@ CHANGED_FILE_WEIGHT = 0.5  # a --diff seed for a changed file itself
 MAX_FILE_SEEDS = 500  # symbols of --file focus files seeded at most (all count as in focus)
 MAX_TERM_MATCHES = 20  # a task word naming more symbols than this seeds none
 BYTES_PER_TOKEN = 3
+# Notes set aside before the fill (omitted[].reason -> the footer's words).
+ASIDE = {"not in focus": "{n} project-wide note{s} not about this focus left out",
+         "in CLAUDE.md": "{n} note{s} still in a CLAUDE.md Claude Code loads left out"}
 FOCUS_SHOWN = 5  # focus items named in the header
 
 _MARKER = re.compile(r"^\s*<!--\s*tether:(begin|end)\b.*-->\s*$")
@@ -168,6 +171,7 @@ class _Seeds:
     direct: set[str] = field(default_factory=set)  # nodes whose links count as in focus
     direct_paths: set[str] = field(default_factory=set)  # every link into these files is in focus
     gone: set[str] = field(default_factory=set)  # link targets a --symbol named that no longer exist
+    dirs: set[str] = field(default_factory=set)  # --file focus directories
     words: list[str] = field(default_factory=list)  # task words, for matching note text
     labels: list[str] = field(default_factory=list)  # the focus in words, for JSON
     shown: list[str] = field(default_factory=list)  # the same as markdown, for the header
@@ -198,7 +202,7 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
         project.index()
         with project.store.read() as con:
             picked = _select(project, con, focus, include, exclude, changes)
-    scored, private, pins, drops, seeds, symbols = picked
+    scored, private, pins, drops, seeds, symbols, aside = picked
     order = {nid: i for i, nid in enumerate(pins)}
     scored.sort(key=lambda c: (order.get(c.note.id, len(order)), -c.score, c.note.id))
     kept = [c for c in scored if not (shared_only and c.note.id in private)]
@@ -207,23 +211,28 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
         c.reason = "private"
     labels = [] if focus.empty else seeds.labels
     shown = [] if focus.empty else seeds.shown
-    markdown, chosen, over = pack(kept, budget, max_chars, shown, symbols, dates, now, private=len(held))
+    counts: dict[str, int] = {}
+    for c in aside:
+        counts[c.reason] = counts.get(c.reason, 0) + 1
+    markdown, chosen, over = pack(kept, budget, max_chars, shown, symbols, dates, now, private=len(held),
+                                  aside=counts)
     if not markdown:
         seeds.warnings.append(f"the budget ({budget} tokens{f', {max_chars} characters' if max_chars else ''}) "
                               f"is too small for anything; {len(over)} relevant notes left out")
-    return Capsule(markdown, budget, max_chars, chosen, over + held, sorted(drops), labels,
+    return Capsule(markdown, budget, max_chars, chosen, over + held + aside, sorted(drops), labels,
                    len(seeds.weights), seeds.warnings)
 
 
 def pack(ordered: list[CapsuleNote], budget: int, max_chars: int | None = None, focus: list[str] = (),
          symbols: dict[str, Symbol] | None = None, dates: bool = False, now: datetime | None = None,
-         private: int = 0) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
+         private: int = 0, aside: dict[str, int] | None = None) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
     """Fill greedily in the given order and render: (markdown, taken, left over). The markdown
     never exceeds `budget` tokens (estimate_tokens) nor `max_chars` characters. `focus`: what
     the header names, as markdown (empty: the whole project); `private`: notes left out as private, counted
-    in the footer."""
+    in the footer; `aside`: notes set aside before the fill, by reason (ASIDE), counted there too."""
     check_limits(budget, max_chars)
-    renderer = _Renderer(list(focus), symbols or {}, dates, now or datetime.now(timezone.utc), budget, max_chars)
+    renderer = _Renderer(list(focus), symbols or {}, dates, now or datetime.now(timezone.utc), budget, max_chars,
+                         aside or {})
     chosen, over = renderer.fill(ordered, private)
     for c in over:
         c.reason = "budget"
@@ -237,12 +246,15 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         return None
     links: dict[str, list[tuple[str, str]]] = {}
     private: set[str] = set()
-    for nid, priv, target, kind in store.capsule_links(con):
+    pinned: set[str] = set()
+    for nid, priv, pin, target, kind in store.capsule_links(con):
         links.setdefault(nid, [])
         if target is not None:
             links[nid].append((target, kind))
         if priv:
             private.add(nid)
+        if pin:
+            pinned.add(nid)
     pins = _note_ids(store, con, include, "--include", active=True)
     drops = _note_ids(store, con, exclude, "--exclude", active=False)
     both = sorted(set(pins) & set(drops))
@@ -277,8 +289,16 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         return False
 
     dropped = set(drops)
-    candidates = sorted({n for n in links if n not in dropped and hopeful(n)} | set(pins))
+    candidates = sorted({n for n in links if n not in dropped and (hopeful(n) or n in pinned)} | set(pins))
     notes = store.notes(con, candidates, ("active",))
+    aside: list[CapsuleNote] = []
+    if not whole_project:  # a project-wide note earns its place: pinned, or its text is about the focus
+        about = _about_focus(seeds)
+        for n in notes:
+            if not links[n.id] and not n.pinned and n.id not in pins and text.get(n.id, 0) <= 0 \
+                    and not (about and about.search(n.text)):
+                aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "not in focus"))
+        notes = [n for n in notes if all(c.note is not n for c in aside)]
     from tether.core.staleness import statuses, worst
 
     by_note: dict[str, list[LinkStatus]] = {}
@@ -296,7 +316,25 @@ def _select(project, con, focus: Focus, include, exclude, changes):
     groups = {c.group for c in scored if c.group and "::" in c.group}
     symbols = {g: cached.symbols[g] for g in groups if g in cached.symbols}
     symbols.update(store.symbols_by_ids(con, sorted(groups - set(symbols))))
-    return scored, private, pins, drops, seeds, symbols
+    return scored, private, pins, drops, seeds, symbols, aside
+
+
+def _about_focus(seeds: _Seeds) -> re.Pattern | None:
+    """What a project-wide note's text must name to be about the focus: a name in the nesting of
+    a focus symbol (UserService, refresh), a focus file (users.py, api/users.py) or a directory
+    above it (api/, api/models)."""
+    terms: set[str] = set()
+    for node in (*seeds.direct, *seeds.direct_paths, *seeds.gone, *seeds.dirs):
+        path, _, nest = node.partition("::")
+        terms |= {rf"{re.escape(p.split('#')[0])}(?![\w-])" for p in nest.split(".") if len(p.split("#")[0]) >= 3}
+        parts = path.strip("/").split("/")
+        if parts[-1] and node not in seeds.dirs:
+            terms |= {rf"{re.escape(path)}(?![\w-])", rf"{re.escape(parts[-1])}(?![\w-])"}
+        for i in range(1, len(parts) + (node in seeds.dirs)):
+            terms |= {re.escape(parts[i - 1] + "/"), rf"{re.escape('/'.join(parts[:i]))}(?![\w-])"}
+    if not terms:
+        return None
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(sorted(terms, key=lambda t: (-len(t), t))) + ")")
 
 
 class _Remembering:
@@ -374,6 +412,8 @@ def _seeds(project, con, focus: Focus, changes, links: dict[str, list[tuple[str,
             s.label(f"{path} (gone)", f"{_code(path)} (gone)")
             continue
         s.label(path or ".", _code(path or "."))
+        if path.strip("/") and found != [path.strip("/")]:
+            s.dirs.add(path.strip("/"))
         s.direct_paths |= set(found)
         for p in found:
             s.add(p, 1.0)
@@ -573,8 +613,10 @@ def _score(note: Note, sts: list[LinkStatus], rel: dict[str, float], text: float
         value = r * FRESHNESS[st.status]
         if value > best:
             best, group = value, _node(st)
+    if note.pinned and best < 1.0:  # always on
+        best, group = 1.0, group or (_node(sts[0]) if sts else None)
     if not sts:
-        best = 1.0 if whole_project else PROJECT_WIDE
+        best = 1.0 if whole_project or note.pinned else PROJECT_WIDE
     elif group is None and text <= 0:
         return 0.0, None
     worst_status = min((s.status for s in sts), key=STATUS_ORDER.index, default="fresh")
@@ -621,7 +663,8 @@ class _Renderer:
     footer — so the size of any selection is the sum of its pieces' sizes."""
 
     def __init__(self, focus: list[str], symbols: dict[str, Symbol], dates: bool, now: datetime,
-                 budget: int, max_chars: int | None):
+                 budget: int, max_chars: int | None, aside: dict[str, int]):
+        self.aside = aside
         self.focus = focus
         self.symbols = symbols
         self.dates = dates
@@ -675,7 +718,7 @@ class _Renderer:
     def footer(self, over: int, private: int, empty: bool) -> str:
         if not self.show_footer:
             return ""
-        if empty and not over and not private:
+        if empty and not over and not private and not self.aside:
             return "\n_No relevant notes._\n"
         parts = []
         if over:
@@ -683,6 +726,8 @@ class _Renderer:
             parts.append(f"{over} more relevant note{'s' if over != 1 else ''} did not fit ({limit})")
         if private:
             parts.append(f"{private} private note{'s' if private != 1 else ''} left out of files")
+        for reason, n in sorted(self.aside.items()):
+            parts.append(ASIDE[reason].format(n=n, s="s" if n != 1 else ""))
         if not parts:
             return ""
         return f"\n_{'; '.join(parts)}; `tether capsule --format json` lists them._\n"

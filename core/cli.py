@@ -145,7 +145,7 @@ def _note_json(view) -> dict:
     n = view.note
     return {"id": n.id, "text": n.text, "type": n.type, "tags": n.tags, "source": n.source,
             "session": n.session, "created_at": n.created_at, "updated_at": n.updated_at,
-            "commit": n.commit, "state": n.state, "private": n.private, "status": view.status,
+            "commit": n.commit, "state": n.state, "private": n.private, "pinned": n.pinned, "status": view.status,
             "links": [{"target": s.target, "kind": s.kind, "status": s.status, "to": s.to,
                        "reason": s.reason, "severity": s.severity} for s in view.links]}
 
@@ -176,7 +176,7 @@ def _read_text(arg: str) -> str:
 
 def cmd_note_add(project, args) -> int:
     note = project.add_note(_read_text(args.text), symbols=args.link, files=args.file, type=args.type,
-                            tags=args.tag, source=args.source, session=args.session, private=args.private,
+                            tags=args.tag, source=args.source, session=args.session, private=args.private, pinned=args.pin,
                             queue_if_busy=True)
     queued = note.state == "queued"
     if not queued:
@@ -210,7 +210,7 @@ def cmd_note_list(project, args) -> int:
         return EXIT_OK
     for v in views:
         n = v.note
-        where = ", ".join(l.target for l in n.links) or "(project-wide)"
+        where = (", ".join(l.target for l in n.links) or "(project-wide)") + (" [pinned]" if n.pinned else "")
         state = "" if n.state == "active" else f" [{n.state}]"
         print(f"{n.id}  {n.type:<10} {v.status:<8} {_age(n.updated_at):>8}  {n.title[:60]}{state}")
         print(f"{'':12}{where}")
@@ -227,7 +227,7 @@ def cmd_note_show(project, args) -> int:
         _emit_json(data)
         return EXIT_OK
     n = v.note
-    print(f"{n.id}  {n.type}  {v.status}  ({n.state}{', private' if n.private else ''})")
+    print(f"{n.id}  {n.type}  {v.status}  ({n.state}{', private' if n.private else ''}{', pinned' if n.pinned else ''})")
     print(f"by {n.source}{' / ' + n.session if n.session else ''}, created {n.created_at}, updated {n.updated_at}"
           + (f", tags: {', '.join(n.tags)}" if n.tags else ""))
     print()
@@ -244,9 +244,9 @@ def cmd_note_show(project, args) -> int:
 
 def cmd_note_edit(project, args) -> int:
     text = _read_text(args.text) if args.text is not None else None
-    if text is None and args.type is None and args.tag is None and args.private is None:
+    if text is None and args.type is None and args.tag is None and args.private is None and args.pin is None:
         text = _edit_in_editor(project.note(args.id).text)
-    note = project.edit_note(args.id, text=text, type=args.type, tags=args.tag, private=args.private)
+    note = project.edit_note(args.id, text=text, type=args.type, tags=args.tag, private=args.private, pinned=args.pin)
     project.share()
     print(note.id)
     return EXIT_OK
@@ -700,6 +700,7 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--type", default="insight", choices=NOTE_TYPES)
     s.add_argument("--tag", action="append", default=[])
     s.add_argument("--private", action="store_true", help="never exported to .tether/notes/")
+    s.add_argument("--pin", action="store_true", help="always on: in every capsule, whatever the focus")
     s.add_argument("--source", default="user", choices=("user", "agent"))
     s.add_argument("--session", help="a label for the session that learned it")
     s.add_argument("--json", action="store_true")
@@ -727,6 +728,8 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--type", choices=NOTE_TYPES)
     s.add_argument("--tag", action="append")
     s.add_argument("--private", action=argparse.BooleanOptionalAction, default=None)
+    s.add_argument("--pin", action=argparse.BooleanOptionalAction, default=None,
+                   help="always on: in every capsule, whatever the focus (--no-pin: as relevant)")
     s.set_defaults(func=cmd_note_edit)
 
     s = note.add_parser("link", help="link a note to a symbol (or --file PATH)")

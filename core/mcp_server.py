@@ -116,7 +116,8 @@ def build_server(root: Path):
                                  (list_stale, "Notes whose code changed", False),
                                  (get_symbol, "A symbol and its notes", True),
                                  (confirm_note, "Confirm a note", False),
-                                 (archive_note, "Archive a note", False)):
+                                 (archive_note, "Archive a note", False),
+                                 (pin_note, "Pin a note always on", False)):
         wrapped = _tool(fn)
         wrapped.server = server
         _drop_project_param(wrapped, fn)
@@ -345,6 +346,20 @@ def archive_note(
     note = project.set_state([id], "archived", actor="agent")[0]
     project.share()
     return f"archived note {note.id} ({note.title[:80]})"
+
+
+def pin_note(
+    project,
+    id: Annotated[str, Field(description="The note id (or a unique prefix of it).")],
+    pinned: Annotated[bool, Field(description="true: always on; false: back to loading only when relevant.")] = True,
+) -> str:
+    """Pin a note always on: it comes into every capsule, whatever the task, like a line of CLAUDE.md.
+
+    Only for what truly applies to every task (a rule of the house); other notes load when their
+    code or words are in focus, which keeps the context small. pinned=false unpins."""
+    note = project.edit_note(id, pinned=pinned, actor="agent")
+    project.share()
+    return f"{'pinned' if note.pinned else 'unpinned'} note {note.id} ({note.title[:80]})"
 
 
 def _note_block(view) -> str:

@@ -134,6 +134,7 @@ class Note:
     private: bool
     links: list[Link] = field(default_factory=list)
     origin: str | None = None  # where an imported note came from (e.g. "CLAUDE.md")
+    pinned: bool = False  # always on: in every capsule, whatever the focus
 
     @property
     def title(self) -> str:

@@ -89,6 +89,7 @@ class Draft:
     session: str | None = None
     private: bool = False
     origin: str | None = None  # where an imported note came from
+    pinned: bool = False  # always on, whatever a capsule's focus
 
 
 class NoteOps:
@@ -188,9 +189,10 @@ class NoteOps:
 
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
-                 private: bool = False, origin: str | None = None, queue_if_busy: bool = False) -> Note:
+                 private: bool = False, origin: str | None = None, queue_if_busy: bool = False,
+                 pinned: bool = False) -> Note:
         return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
-                                     private, origin)], queue_if_busy=queue_if_busy)[0]
+                                     private, origin, pinned)], queue_if_busy=queue_if_busy)[0]
 
     def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False) -> list[Note | None]:
         """Add notes in one batch (one undo reverts them all). Everything is checked and every
@@ -215,7 +217,7 @@ class NoteOps:
         from tether.core import journal
 
         queued = [Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp, head, "queued",
-                       d.private, [], d.origin) for (d, text, kind), nid in zip(checked, ids)]
+                       d.private, [], d.origin, d.pinned) for (d, text, kind), nid in zip(checked, ids)]
         try:
             journal.append(self.dir, [{**dataclasses.asdict(n), "symbols": d.symbols, "files": d.files}
                                       for n, (d, _, _) in zip(queued, checked)])
@@ -250,7 +252,7 @@ class NoteOps:
                 out.append(None)
                 continue
             out.append(Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
-                            head, "active", d.private, ls, d.origin))
+                            head, "active", d.private, ls, d.origin, d.pinned))
             origins.add(d.origin)
         self._record_many(con, self.store.next_batch(con), [(n.source, "add", None, n) for n in out if n])
         return out
@@ -286,7 +288,7 @@ class NoteOps:
                     text += remark[:max(0, NOTE_MAX_CHARS - len(text))]
                 note = Note(d["id"], text, d["type"], sorted(tags), d.get("source") or "agent", d.get("session"),
                             d["created_at"], now(), d.get("commit"), "active", bool(d.get("private")), links,
-                            d.get("origin"))
+                            d.get("origin"), d.get("pinned") is True)
                 added.append((note.source, "add", None, note))
                 known.add(note.id)
                 origins.add(note.origin)
@@ -326,7 +328,8 @@ class NoteOps:
         return out
 
     def edit_note(self, note_id: str, text: str | None = None, type: str | None = None,
-                  tags: list[str] | None = None, private: bool | None = None) -> Note:
+                  tags: list[str] | None = None, private: bool | None = None, pinned: bool | None = None,
+                  actor: str = "user") -> Note:
         text = check_text(text) if text is not None else None
         type = check_type(type) if type is not None else None
 
@@ -335,9 +338,10 @@ class NoteOps:
             n.type = type or n.type
             n.tags = check_tags(tags) if tags is not None else n.tags
             n.private = n.private if private is None else private
+            n.pinned = n.pinned if pinned is None else pinned
             return n
 
-        return self._change([note_id], "edit", change)[0]
+        return self._change([note_id], "edit", change, actor)[0]
 
     def link_note(self, note_id: str, symbols: list[str] = (), files: list[str] = ()) -> Note:
         def change(con, n: Note) -> Note:

@@ -74,7 +74,7 @@ SHARED_STATES = ("active", "archived")
 
 _OPEN, _CLOSE, _LINKS = "+++\n", "\n+++\n", "\n+++ links\n"
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit")
+_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit", "pinned")
 _LINK_KEYS = ("target", "kind", "moved_from", "commit", "code_hash", "sig_hash", "blind_hash", "anchor_text", "deps")
 
 
@@ -128,6 +128,8 @@ def render(note: Note) -> str:
                        ("updated", note.updated_at), ("commit", note.commit)):
         if value is not None:
             front.append(f"{key} = {_q(value)}")
+    if note.pinned:
+        front.append("pinned = true")
     out = _OPEN + "\n".join(front) + _CLOSE + note.text + "\n"
     if note.links or _LINKS in note.text + "\n":
         out += _LINKS + "\n".join(_render_link(l) for l in note.links)
@@ -229,9 +231,12 @@ def _parse(data: str, expect_id: str | None) -> Note:
     raw_links = links.get("links", [])
     if not isinstance(raw_links, list):
         raise FormatError("links must be [[links]] tables")
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise FormatError("pinned must be true or false")
     return Note(note_id, text, kind, list(tags), _str(meta, "source"), _str(meta, "session", None), created,
                 updated, _str(meta, "commit", None), state, False,
-                [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None))
+                [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None), pinned)
 
 
 def _parse_link(d, i: int) -> Link:

@@ -58,7 +58,7 @@ class FileState:
     blob_id: str | None
 
 
-NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin"
+NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin, pinned"
 LINK_COLUMNS = "note_id, target, kind, code_hash, sig_hash, blind_hash, anchor_text, commit, deps, moved_from, position"
 
 
@@ -92,7 +92,7 @@ class NoteStore:
         if kept:
             _insert_columns(con, "notes", NOTE_COLUMNS, [
                 (n.id, n.text, n.type, n.tags, n.source, n.session, n.created_at, n.updated_at, n.commit, n.state,
-                 n.private, n.origin) for n in kept])
+                 n.private, n.origin, n.pinned) for n in kept])
         links = [(n.id, l.target, l.kind, l.anchor.code_hash, l.anchor.sig_hash, l.anchor.blind_hash, l.anchor.text,
                   l.anchor.commit, json.dumps(l.anchor.deps, sort_keys=True), l.moved_from, i)
                  for n in kept for i, l in enumerate(n.links)]
@@ -108,7 +108,7 @@ class NoteStore:
             params["ids"] = ids
         rows = con.execute(f"SELECT {NOTE_COLUMNS} FROM notes WHERE {where} ORDER BY created_at, id",
                            params).fetchall()
-        notes = {r[0]: Note(*r[:11], links=[], origin=r[11]) for r in rows}
+        notes = {r[0]: Note(*r[:11], links=[], origin=r[11], pinned=bool(r[12])) for r in rows}
         for n in notes.values():
             n.tags = list(n.tags or [])
         if notes:
@@ -685,10 +685,10 @@ class Store(NoteStore):
 
     # -- capsule (core/capsule.py) -------------------------------------------------------
 
-    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None]]:
-        """(note id, private, link target, link kind) of every active note, one row per link;
+    def capsule_links(self, con) -> list[tuple[str, bool, bool, str | None, str | None]]:
+        """(note id, private, pinned, link target, link kind) of every active note, one row per link;
         target and kind are None for a project-wide note. Ordered by note id, then link position."""
-        return con.execute("""SELECT n.id, n.private, l.target, l.kind FROM notes n
+        return con.execute("""SELECT n.id, n.private, coalesce(n.pinned, false), l.target, l.kind FROM notes n
                               LEFT JOIN links l ON l.note_id = n.id WHERE n.state = 'active'
                               ORDER BY n.id, l.position""").fetchall()
 

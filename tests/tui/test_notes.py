@@ -229,3 +229,24 @@ async def test_errors_are_notifications(demo, project: Project, monkeypatch):
         assert "the database is busy (another process is writing)" in notifications(app)
         assert app.is_running and isinstance(app.screen, NotesScreen)
         await wait_for(pilot, lambda: app.screen.query_one("#table", DataTable).row_count == 16)
+
+
+async def test_pin_toggles_always_on_and_undo(demo, project: Project):
+    app = make_app(demo, mode="notes")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        note = note_with(project, "LAUNCH10")
+        assert not project.note(note.id).pinned
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert project.note(note.id).pinned
+        assert any("pinned: in every capsule" in n for n in notifications(app))
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert not project.note(note.id).pinned
+        await pilot.press("u")
+        await settle(pilot)
+        assert project.note(note.id).pinned
