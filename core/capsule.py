@@ -292,13 +292,20 @@ def _select(project, con, focus: Focus, include, exclude, changes):
     candidates = sorted({n for n in links if n not in dropped and (hopeful(n) or n in pinned)} | set(pins))
     notes = store.notes(con, candidates, ("active",))
     aside: list[CapsuleNote] = []
+    from tether.core.claude_md_import import loaded_digests, text_digest
+
+    loaded = loaded_digests(project, con)  # Claude Code loads these itself: never twice
+    for n in notes:
+        if n.id not in pins and loaded and ((n.origin or "").rsplit("#", 1)[-1] in loaded
+                                            or text_digest(n.text) in loaded):
+            aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "in CLAUDE.md"))
     if not whole_project:  # a project-wide note earns its place: pinned, or its text is about the focus
         about = _about_focus(seeds)
         for n in notes:
             if not links[n.id] and not n.pinned and n.id not in pins and text.get(n.id, 0) <= 0 \
-                    and not (about and about.search(n.text)):
+                    and not (about and about.search(n.text)) and all(c.note is not n for c in aside):
                 aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "not in focus"))
-        notes = [n for n in notes if all(c.note is not n for c in aside)]
+    notes = [n for n in notes if all(c.note is not n for c in aside)]
     from tether.core.staleness import statuses, worst
 
     by_note: dict[str, list[LinkStatus]] = {}

@@ -76,6 +76,7 @@ class Entry:
     headings: tuple[str, ...]  # the section it is in, outermost first
     line: int  # 1-based line of the file where it starts
     kind: str  # bullet | numbered | paragraph | quote | table | code
+    end: int = 0  # its last line (what `--move` removes: line..end)
 
 
 _BEGIN = re.compile(r"^<!--\s*tether:begin\b.*-->$")
@@ -189,9 +190,13 @@ class _Block:
         self.lead: str | None = None  # the lead-in paragraph prefixed to this item
         self.is_lead = False  # this paragraph is a lead-in: not an entry itself
         self.fence: str | None = None  # a code block open inside a blockquote
+        self.end = line  # the last line that added to it
+        self.parser: _Parser | None = None
 
     def add(self, kind: str, text: str) -> None:
         self.parts.append((kind, text))
+        if self.parser is not None:
+            self.end = max(self.end, self.parser.n)
 
     def text(self) -> str:
         out: list[str] = []
@@ -226,6 +231,7 @@ class _Parser:
         self.fence: tuple[str, int, _Block] | None = None  # (fence, dedent, block)
         self.managed: int | None = None  # line of an open tether:begin
         self.comment = False
+        self.n = 0  # the line being read
 
     # -- helpers --
 
@@ -245,6 +251,7 @@ class _Parser:
     def _new(self, kind: str, line: int, **kw) -> _Block:
         self._close()
         b = _Block(kind, line, self._ctx(), **kw)
+        b.parser = self
         self.blocks.append(b)
         self.cur = b
         return b
@@ -266,6 +273,7 @@ class _Parser:
     # -- the line loop --
 
     def feed(self, n: int, raw: str) -> None:
+        self.n = n
         line = _expand(raw)
         if self.fence is not None:
             self._fence_line(line)
@@ -451,7 +459,7 @@ class _Parser:
             if not _HTML_TAG.sub("", text).strip():
                 continue  # nothing, or only markup such as <details> or <br>
             heads = tuple(t for lvl, t in b.headings if not (lvl == 1 and self.h1 == 1) and t)
-            entries.append(Entry(text, heads, b.line, b.kind))
+            entries.append(Entry(text, heads, b.line, b.kind, b.end))
         return entries
 
 
@@ -524,9 +532,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-")
 
 
+def text_digest(text: str) -> str:
+    """12 hex of the sha1 of `text` with whitespace collapsed: an entry's identity."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
 def text_origin(rel: str, text: str) -> str:
-    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
-    return f"{rel}#{digest[:12]}"
+    return f"{rel}#{text_digest(text)}"
 
 
 # -- the plan ------------------------------------------------------------------------------
@@ -535,7 +547,8 @@ def text_origin(rel: str, text: str) -> str:
 @dataclass(slots=True)
 class PlannedNote:
     source: str  # the markdown file, relative to the root
-    line: int
+    line: int  # its lines in the file: line..end
+    end: int
     text: str
     type: str
     tags: list[str]
@@ -554,6 +567,8 @@ class PlannedNote:
 class ImportPlan:
     sources: list[str]  # the files read, relative to the root
     entries: list[PlannedNote]
+    read: dict[str, str] = field(default_factory=dict)  # source -> sha1 of the bytes read
+    moved: list[PlannedNote] = field(default_factory=list)  # taken out of their file by --move
 
     @property
     def new(self) -> list[PlannedNote]:
@@ -601,13 +616,14 @@ def _sources(root: Path, paths) -> list[tuple[Path, str]]:
     return [(f, rel) for rel, f in out.items()]
 
 
-def _read(path: Path, rel: str) -> str:
+def _read(path: Path, rel: str) -> tuple[str, str]:
+    """(the text, the sha1 of the bytes)."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise TetherError(f"{rel}: cannot read ({e.strerror}); nothing was imported") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), hashlib.sha1(data).hexdigest()
     except UnicodeDecodeError as e:
         raise TetherError(f"{rel}: not UTF-8 (invalid byte at offset {e.start}); nothing was imported") from None
 
@@ -627,9 +643,9 @@ def plan_import(project, paths=None) -> ImportPlan:
     default: CLAUDE.md, .claude/CLAUDE.md and .claude/rules/**/*.md. Every file is read and
     parsed before anything else, so a bad file stops the import before it starts. Indexes the
     repository first if it never was (as adding a note does)."""
-    docs = []
+    docs, read = [], {}
     for path, rel in _sources(project.root, paths):
-        text = _read(path, rel)
+        text, read[rel] = _read(path, rel)
         try:
             entries = split_entries(text, rel)
         except TetherError as e:
@@ -638,7 +654,9 @@ def plan_import(project, paths=None) -> ImportPlan:
 
     project._ensure_indexed()
     with project.store.read() as con:
-        return _plan(project, con, docs)
+        plan = _plan(project, con, docs)
+    plan.read = read
+    return plan
 
 
 def _plan(project, con, docs) -> ImportPlan:
@@ -654,7 +672,8 @@ def _plan(project, con, docs) -> ImportPlan:
         rules_tag = slugify(_stem(rel)) if rel.startswith(".claude/rules/") else None
         for e in entries:
             tags = [t for t in (slugify(e.headings[-1]) if e.headings else None, rules_tag) if t]
-            p = PlannedNote(rel, e.line, e.text, guess_type(e.text), sorted(set(tags)), text_origin(rel, e.text))
+            p = PlannedNote(rel, e.line, e.end, e.text, guess_type(e.text), sorted(set(tags)),
+                            text_origin(rel, e.text))
             plan.entries.append(p)
             if len(e.text) > NOTE_MAX_CHARS:
                 p.skip = f"{len(e.text)} characters; the limit is {NOTE_MAX_CHARS} (split it in the file)"
@@ -674,12 +693,105 @@ def _plan(project, con, docs) -> ImportPlan:
     return plan
 
 
-def apply_import(project, plan: ImportPlan) -> list[Note]:
+def apply_import(project, plan: ImportPlan, move: bool = False) -> list[Note]:
     """Add the plan's new notes in one batch (one undo reverts the import). An entry whose
-    origin appeared since the plan was made is skipped and marked so in the plan."""
+    origin appeared since the plan was made is skipped and marked so in the plan.
+
+    `move`: in the same batch, take out of their files the entries that are now linked notes
+    (imported now or before; `plan.moved`), so they load only when relevant: each file is
+    rewritten atomically, every byte outside those entries as it was (see `remove_entries`),
+    and one `tether undo` puts the file back with the notes. A file changed since the plan
+    read it is refused, and nothing is written."""
     todo = plan.new
-    added = project.add_notes([Draft(p.text, p.symbols, p.files, p.type, p.tags, origin=p.origin) for p in todo])
+
+    def take_out(con, batch: int) -> list[Note]:
+        return _move_out(project, con, batch, plan)
+
+    added = project.add_notes([Draft(p.text, p.symbols, p.files, p.type, p.tags, origin=p.origin) for p in todo],
+                              then=take_out if move else None)
     for p, note in zip(todo, added):
         if note is None:
             p.skip = ALREADY_IMPORTED
     return [n for n in added if n is not None]
+
+
+def _move_out(project, con, batch: int, plan: ImportPlan) -> list[Note]:
+    """Inside the import's transaction: remove the linked notes' entries from their files, record
+    each file's bytes before (for undo). Returns the notes whose entries were taken out."""
+    from tether.core.outputs.managed_block import atomic_write
+
+    linked = {n.origin: n for n in project.store.notes(con, None, ("active",)) if n.origin and n.links}
+    by_file: dict[str, list[PlannedNote]] = {}
+    for p in _movable(plan, set(linked)):
+        by_file.setdefault(p.source, []).append(p)
+    writes = []
+    for rel, items in sorted(by_file.items()):
+        path = project.root / rel
+        try:
+            before = path.read_bytes()
+        except OSError as e:
+            raise TetherError(f"{rel}: cannot read ({e.strerror}); nothing was imported or moved") from None
+        if hashlib.sha1(before).hexdigest() != plan.read.get(rel):
+            raise TetherError(f"{rel} changed while it was being imported; nothing was imported or moved")
+        after = remove_entries(before, [(p.line, p.end) for p in items])
+        project.store.add_file_edit(con, batch, rel, before, hashlib.sha1(after).hexdigest())
+        writes.append((path, after))
+        plan.moved += items
+    for path, after in writes:  # last, after every check: a failure rolls the notes back
+        atomic_write(path, after, path.stat().st_mode & 0o7777)
+    return [linked[p.origin] for p in plan.moved]
+
+
+def _movable(plan: ImportPlan, linked: set[str]) -> list[PlannedNote]:
+    """The entries whose note (by origin, in `linked`) is linked: new ones and ones imported before."""
+    return [p for p in plan.entries if p.origin in linked and (p.skip is None or p.skip == ALREADY_IMPORTED)]
+
+
+def planned_moves(project, plan: ImportPlan) -> list[PlannedNote]:
+    """What `--move` would take out of the files (for a dry run): the entries that would become,
+    or already are, linked notes."""
+    with project.store.read() as con:
+        linked = {n.origin for n in project.store.notes(con, None, ("active",)) if n.origin and n.links}
+    return _movable(plan, linked | {p.origin for p in plan.new if p.linked})
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def remove_entries(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """`data` without the lines of `spans` (1-based, first..last, as split_entries numbers them)
+    and, for an entry with a blank line (or the top of the file) before it, the blank lines
+    right after it, so no gap is left doubled. Every other byte stays as it was: line endings,
+    a byte order mark, a missing final newline."""
+    text = data.decode("utf-8")
+    lines = _LINE.findall(text)
+    drop: set[int] = set()
+    for lo, hi in spans:
+        drop.update(range(lo, hi + 1))
+        if lo == 1 or not lines[lo - 2].strip():
+            j = hi + 1
+            while j <= len(lines) and not lines[j - 1].strip():
+                drop.add(j)
+                j += 1
+    kept = "".join(line for i, line in enumerate(lines, 1) if i not in drop)
+    bom = "\ufeff" if text.startswith("\ufeff") and 1 in drop else ""
+    return (bom + kept).encode("utf-8")
+
+
+def loaded_digests(project, con) -> set[str]:
+    """The `text_digest`s of the entries of every CLAUDE.md Claude Code loads in this repository
+    (CLAUDE.md files the index holds, at any depth; .claude/CLAUDE.md, .claude/rules/**/*.md and
+    CLAUDE.local.md): a note with one of them is still there, and is not injected again. A file
+    that cannot be read or parsed gives none."""
+    paths = {p for _, p in project.store.files_named(con, ["CLAUDE.md"])}
+    paths |= {f.relative_to(project.root).as_posix() for f in default_sources(project.root)}
+    if (project.root / "CLAUDE.local.md").is_file():
+        paths.add("CLAUDE.local.md")
+    out: set[str] = set()
+    for rel in sorted(paths):
+        try:
+            entries = split_entries((project.root / rel).read_bytes().decode("utf-8-sig"), rel)
+        except (OSError, UnicodeDecodeError, TetherError):
+            continue
+        out |= {text_digest(e.text) for e in entries}
+    return out

@@ -353,12 +353,13 @@ def cmd_stale(project, args) -> int:
 
 
 def cmd_import_claude_md(project, args) -> int:
-    from tether.core.claude_md_import import ALREADY_IMPORTED, apply_import, plan_import
+    from tether.core.claude_md_import import ALREADY_IMPORTED, apply_import, plan_import, planned_moves
 
     # PATHs are typed relative to the current directory; the plan takes them relative to the root
     plan = plan_import(project, [os.path.relpath(os.path.abspath(p), project.root) for p in args.paths])
-    notes = [] if args.dry_run else apply_import(project, plan)
-    if notes:
+    notes = [] if args.dry_run else apply_import(project, plan, move=args.move)
+    moved = (planned_moves(project, plan) if args.dry_run else plan.moved) if args.move else []
+    if notes or moved:
         project.share()
     ids = {n.origin: n.id for n in notes}
     new, skipped = plan.new, plan.skipped
@@ -373,7 +374,8 @@ def cmd_import_claude_md(project, args) -> int:
             "skipped": [{"source": p.source, "line": p.line, "text": p.text, "origin": p.origin, "reason": p.skip}
                         for p in skipped],
             "counts": {"notes": len(new), "linked": linked, "project_wide": len(new) - linked,
-                       "already_imported": already, "skipped": len(skipped)},
+                       "already_imported": already, "skipped": len(skipped), "moved": len(moved)},
+            "moved": [{"source": p.source, "line": p.line, "end": p.end, "origin": p.origin} for p in moved],
         })
         return EXIT_OK
     plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
@@ -398,6 +400,15 @@ def cmd_import_claude_md(project, args) -> int:
     for p in skipped:
         if p.skip != ALREADY_IMPORTED:
             print(f"  not imported: {p.source}:{p.line}: {p.skip}")
+    if args.move:
+        files = sorted({p.source for p in moved})
+        print(f"{'would move' if args.dry_run else 'moved'} {len(moved)} linked entr{'y' if len(moved) == 1 else 'ies'} out of "
+              f"{', '.join(files) or 'no file'}" + ("" if args.dry_run or not moved else
+                                                     " (they load when their code is in focus; tether undo puts "
+                                                     "them back)"))
+        if args.dry_run:
+            for p in moved:
+                print(f"  {p.source}:{p.line}-{p.end}  {p.text.splitlines()[0][:72]}")
     return EXIT_OK
 
 
@@ -654,6 +665,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*", metavar="PATH",
                    help="markdown files or directories (default: CLAUDE.md, .claude/CLAUDE.md, .claude/rules/)")
     s.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    s.add_argument("--move", action="store_true",
+                   help="take the entries that become linked notes out of the file (tether undo puts them back)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_import_claude_md)
 

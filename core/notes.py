@@ -7,6 +7,7 @@ them, and raises TetherError with one clear line before anything is written.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -194,7 +195,7 @@ class NoteOps:
         return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
                                      private, origin, pinned)], queue_if_busy=queue_if_busy)[0]
 
-    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False) -> list[Note | None]:
+    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False, then=None) -> list[Note | None]:
         """Add notes in one batch (one undo reverts them all). Everything is checked and every
         link resolved before anything is written. A draft whose `origin` some note already has
         is not added (None in its place): imports never add the same entry twice.
@@ -202,13 +203,16 @@ class NoteOps:
         `queue_if_busy` (a write from the agent's side: MCP, `note add`, hooks): when another
         process keeps the database for longer than `store.queue_after` seconds, the notes go to
         the journal (core/journal.py) and come back with state "queued" and no links yet; their
-        ids are final, and whichever process writes next adds them with their links resolved."""
+        ids are final, and whichever process writes next adds them with their links resolved.
+
+        `then(con, batch)`: more work in the same transaction and batch, once the notes are
+        written (the import's --move); it returns the notes it concerned, recorded as "move"."""
         checked = [(dataclasses.replace(d, tags=check_tags(d.tags)), check_text(d.text), check_type(d.type))
                    for d in drafts]
         ids = [new_note_id() for _ in drafts]
         stamp, head = now(), self._head()
         if not queue_if_busy:
-            return self._add_checked(checked, ids, stamp, head)
+            return self._add_checked(checked, ids, stamp, head, then)
         try:
             with self.store.patience(self.config.queue_after):
                 return self._add_checked(checked, ids, stamp, head)
@@ -225,7 +229,7 @@ class NoteOps:
             raise TetherError(f"the database is busy and the note could not be queued: {e}") from None
         return queued
 
-    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
+    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None, then=None) -> list[Note | None]:
         if not self.store.path.exists():
             self.index()
         out: list[Note | None] = []
@@ -236,14 +240,14 @@ class NoteOps:
                 never_indexed = True
             else:
                 never_indexed = False
-                out = self._write_new(con, checked, ids, stamp, head)
+                out = self._write_new(con, checked, ids, stamp, head, then)
         if never_indexed:
             self.index()
             with self.store.write() as con:
-                out = self._write_new(con, checked, ids, stamp, head)
+                out = self._write_new(con, checked, ids, stamp, head, then)
         return out
 
-    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None) -> list[Note | None]:
+    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None, then=None) -> list[Note | None]:
         links = self._links_for_many(con, [(d.symbols, d.files) for d, _, _ in checked])
         out: list[Note | None] = []
         origins = self.store.note_origins(con)
@@ -254,7 +258,10 @@ class NoteOps:
             out.append(Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
                             head, "active", d.private, ls, d.origin, d.pinned))
             origins.add(d.origin)
-        self._record_many(con, self.store.next_batch(con), [(n.source, "add", None, n) for n in out if n])
+        batch = self.store.next_batch(con)
+        self._record_many(con, batch, [(n.source, "add", None, n) for n in out if n])
+        if then is not None:
+            self._record_many(con, batch, [("user", "move", n, n) for n in then(con, batch)])
         return out
 
     def apply_journal(self, con) -> tuple[set[str], list[dict]]:
@@ -445,11 +452,25 @@ class NoteOps:
                 raise TetherError("nothing to undo")
             undo_batch, stamp = self.store.next_batch(con), now()
             entries = self.store.batch_entries(con, batch)
+            edits = self.store.file_edits(con, batch)
+            for rel, _, after_sha in edits:  # a file edited since: restoring it would lose those edits
+                try:
+                    current = (self.root / rel).read_bytes()
+                except OSError:
+                    current = None
+                if current is None or hashlib.sha1(current).hexdigest() != after_sha:
+                    raise TetherError(f"cannot undo: {rel} changed since tether rewrote it (batch {batch}); put it "
+                                      "back as tether left it, or restore the entries by hand")
             self.store.put_notes(con, [from_snapshot(before) or (note_id, None)
                                        for _, _, note_id, before, _ in entries])
             self.store.add_history(con, [(undo_batch, stamp, "user", "undo", note_id, after, before, batch)
                                          for _, _, note_id, before, after in entries])
-        return [(op, note_id) for _, op, note_id, _, _ in entries]
+            for rel, before, _ in edits:  # last: a failure rolls the notes back too
+                from tether.core.outputs.managed_block import atomic_write
+
+                path = self.root / rel
+                atomic_write(path, before, path.stat().st_mode & 0o7777)
+        return [(op, note_id) for _, op, note_id, _, _ in entries] + [("edit", rel) for rel, _, _ in edits]
 
     def history(self, note_id: str | None = None, limit: int = 100) -> list[dict]:
         if not self.store.path.exists() and not note_id:

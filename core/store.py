@@ -160,6 +160,15 @@ class NoteStore:
         return con.execute(f"SELECT seq, batch, \"at\", actor, op, note_id, before, after, undoes FROM history {where} "
                            f"ORDER BY seq DESC LIMIT {int(limit)}", args).fetchall()
 
+    def add_file_edit(self, con, batch: int, path: str, before: bytes, after_sha: str) -> None:
+        con.execute("INSERT INTO file_edits VALUES (?, ?, ?, ?)", [batch, path, before, after_sha])
+
+    def file_edits(self, con, batch: int) -> list[tuple[str, bytes, str]]:
+        """(path, bytes before, sha1 of the bytes written) of the files batch `batch` rewrote."""
+        rows = con.execute("SELECT path, before, after_sha FROM file_edits WHERE batch = ? ORDER BY path",
+                           [batch]).fetchall()
+        return [(p, bytes(b), s) for p, b, s in rows]
+
     # -- sharing (core/sharing.py) ------------------------------------------------------
 
     def sync_state(self, con) -> str | None:

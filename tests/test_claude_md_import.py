@@ -383,7 +383,8 @@ def test_plan_is_plain_data(project):
     """The CLI can print --json straight from the plan."""
     p = plan_import(project).entries[3]
     d = dataclasses.asdict(p)
-    assert set(d) == {"source", "line", "text", "type", "tags", "origin", "symbols", "files", "unresolved", "skip"}
+    assert set(d) == {"source", "line", "end", "text", "type", "tags", "origin", "symbols", "files", "unresolved",
+                      "skip"}
     assert p.linked and not plan_import(project).entries[0].linked
 
 

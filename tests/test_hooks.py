@@ -80,9 +80,15 @@ def test_session_start_on_a_quiet_branch_gives_the_project(repo):
     assert "wait" not in text.split("---")[-1]  # nothing to triage
     (project.root / "app/admin.py").write_text(FILES["app/admin.py"] + "\n\ndef extra():\n    pass\n")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
+    # a project-wide note not about the changes: not in their capsule, so the project's notes come
+    assert text.startswith("tether notes for this session (branch main: uncommitted changes: nothing noted about "
+                           "these changes, so the project's most important notes).") and n in text
+    m = project.add_note("app/admin.py is generated: never edit it by hand", type="gotcha").id
+    text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     assert text.startswith("tether notes for this session (branch main: uncommitted changes).")
-    assert n in text  # project-wide notes count for any focus
-    project.set_state([n], "archived")
+    assert m in text and n not in text  # it names the changed file; the other is counted in the last line
+    assert "1 project-wide note not about this focus left out" in text
+    project.set_state([n, m], "archived")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     assert "_No relevant notes._" in text and "save_observation" in text
 
