@@ -65,7 +65,8 @@ MAX_TERM_MATCHES = 20  # a task word naming more symbols than this seeds none
 BYTES_PER_TOKEN = 3
 # Notes set aside before the fill (omitted[].reason -> the footer's words).
 ASIDE = {"not in focus": "{n} project-wide note{s} not about this focus left out",
-         "in CLAUDE.md": "{n} note{s} still in a CLAUDE.md Claude Code loads left out"}
+         "in CLAUDE.md": "{n} note{s} still in a CLAUDE.md Claude Code loads left out",
+         "loosely related": "{n} loosely related note{s} left out"}
 FOCUS_SHOWN = 5  # focus items named in the header
 
 _MARKER = re.compile(r"^\s*<!--\s*tether:(begin|end)\b.*-->\s*$")
@@ -191,10 +192,11 @@ class _Seeds:
 
 def build(project, focus: Focus, budget: int, max_chars: int | None = None, include=(), exclude=(),
           shared_only: bool = False, dates: bool = False, now: datetime | None = None,
-          changes=None) -> Capsule:
+          changes=None, min_score: float = 0.0) -> Capsule:
     """The capsule for `focus`. `shared_only`: leave private notes out (for files under git);
     `dates`: show each note's date instead of its age (for files, which outlive the day);
-    `changes`: the gitdiff.Changes of a --diff focus (computed by the caller)."""
+    `changes`: the gitdiff.Changes of a --diff focus (computed by the caller); `min_score`:
+    notes scoring less (not pinned) are left out as loosely related, and counted."""
     check_limits(budget, max_chars)
     with project.store.read() as con:
         picked = _select(project, con, focus, include, exclude, changes)
@@ -203,6 +205,11 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
         with project.store.read() as con:
             picked = _select(project, con, focus, include, exclude, changes)
     scored, private, pins, drops, seeds, symbols, aside = picked
+    loose = [c for c in scored if c.score < min_score and c.note.id not in pins and not c.note.pinned]
+    for c in loose:  # loosely related: left out, counted
+        c.reason = "loosely related"
+    aside += loose
+    scored = [c for c in scored if not c.reason]
     order = {nid: i for i, nid in enumerate(pins)}
     scored.sort(key=lambda c: (order.get(c.note.id, len(order)), -c.score, c.note.id))
     kept = [c for c in scored if not (shared_only and c.note.id in private)]

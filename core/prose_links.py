@@ -257,8 +257,8 @@ class Resolver:
         path = self._path(m)
         if path is not None and (path[0] or m.endswith("/") or "/" in m):
             return path
-        if "." not in m and "::" not in m and "/" not in m:
-            found = self._member(m, context)  # a name under its class's heading or beside it
+        if "." not in m and "::" not in m and "/" not in m and not (m.startswith("__") and m.endswith("__")):
+            found = self._member(m, context)  # a name under its class's heading or beside it (a dunder is a protocol)
             if len(found) == 1:
                 return "symbol", found[0]
         kind, found = self._symbol(m)

@@ -174,3 +174,20 @@ def test_branch_focus(repo, tmp_path):
                                                              "plus uncommitted ones")
     (tmp_path / "plain").mkdir()
     assert branch_focus(tmp_path / "plain") == (None, None)
+
+
+def test_session_start_leaves_loosely_related_notes_out_and_counts_them(make_project):
+    chain = {"app/a.py": "def first():\n    return second()\n\n\ndef second():\n    return third()\n\n\n"
+                         "def third():\n    return 3\n",
+             "app/b.py": "from app.a import third\n\n\ndef far():\n    return third()\n"}
+    project, git = make_project(chain)
+    project.init()
+    near = project.add_note("first() is the entry point", symbols=["first"]).id
+    loose = project.add_note("far() is only for the admin script", symbols=["far"]).id
+    branch(git, "feature")
+    commit(git, "touch first", {"app/a.py": chain["app/a.py"].replace("return second()", "return second() or 0")})
+    scores = {c.note.id: c.score for c in project.capsule(diff="main...").notes}
+    assert scores[near] >= 0.05 > scores[loose] > 0  # in the --diff capsule, but loosely
+    text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
+    assert near in text and loose not in text
+    assert "1 loosely related note left out" in text
