@@ -1,5 +1,5 @@
 """Notes: the table, its filters and sort; add (with link autocomplete), edit, link, unlink,
-archive, delete and undo, each checked in the database afterwards."""
+archive, delete, pin and undo, each checked in the database afterwards."""
 
 from __future__ import annotations
 
@@ -202,6 +202,19 @@ async def test_archive_delete_and_undo(demo, project: Project):
         await pilot.press("x")
         await settle(pilot)
         assert project.note(note.id).state == "active"
+        # P pins it always on, again unpins; u undoes
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert project.note(note.id).pinned
+        assert any("pinned: in every capsule" in n for n in notifications(app))
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert not project.note(note.id).pinned
+        await pilot.press("u")
+        await settle(pilot)
+        assert project.note(note.id).pinned
 
 
 async def test_enter_shows_the_note_in_browse(demo, project: Project):
@@ -230,23 +243,3 @@ async def test_errors_are_notifications(demo, project: Project, monkeypatch):
         assert app.is_running and isinstance(app.screen, NotesScreen)
         await wait_for(pilot, lambda: app.screen.query_one("#table", DataTable).row_count == 16)
 
-
-async def test_pin_toggles_always_on_and_undo(demo, project: Project):
-    app = make_app(demo, mode="notes")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        note = note_with(project, "LAUNCH10")
-        assert not project.note(note.id).pinned
-        _select(screen, note.id)
-        await pilot.press("P")
-        await settle(pilot)
-        assert project.note(note.id).pinned
-        assert any("pinned: in every capsule" in n for n in notifications(app))
-        _select(screen, note.id)
-        await pilot.press("P")
-        await settle(pilot)
-        assert not project.note(note.id).pinned
-        await pilot.press("u")
-        await settle(pilot)
-        assert project.note(note.id).pinned
