@@ -308,11 +308,13 @@ def _select(project, con, focus: Focus, include, exclude, changes):
             aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "in CLAUDE.md"))
     if not whole_project:  # a project-wide note earns its place: pinned, or its text is about the focus
         about = _about_focus(seeds)
+        loaded_ids = {c.note.id for c in aside}
         for n in notes:
             if not links[n.id] and not n.pinned and n.id not in pins and text.get(n.id, 0) <= 0 \
-                    and not (about and about.search(n.text)) and all(c.note is not n for c in aside):
+                    and n.id not in loaded_ids and not (about and about.search(n.text)):
                 aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "not in focus"))
-    notes = [n for n in notes if all(c.note is not n for c in aside)]
+    set_aside = {c.note.id for c in aside}
+    notes = [n for n in notes if n.id not in set_aside]
     from tether.core.staleness import statuses, worst
 
     by_note: dict[str, list[LinkStatus]] = {}

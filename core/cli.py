@@ -184,7 +184,7 @@ def cmd_note_add(project, args) -> int:
     else:  # another process held the database: the note waits in the journal
         print(f"tether: the database is busy (another tether process is writing); note {note.id} is queued in "
               ".tether/journal.jsonl and will be added, its links resolved, at tether's next write", file=sys.stderr)
-    offer = project.suggest_links(note.text) if not note.links and not args.link and not args.file else None
+    offer = project.suggest_links(note.text) if not (note.links or args.link or args.file or queued) else None
     if args.json:
         _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]}
                    | ({"queued": True} if queued else {})
