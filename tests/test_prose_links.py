@@ -129,6 +129,9 @@ def test_directory_link_applies_below_never_stale_orphaned_when_gone(make_projec
     project, repo = make_project(FILES)
     note = project.add_note("the models share one HTTP client", files=["agents/models/"])
     assert [(l.target, l.kind) for l in note.links] == [("agents/models", "dir")]
+    from tether.core.sharing import parse, render
+
+    assert parse(render(note), note.id).links[0].kind == "dir"  # shared through git as it is
     other = project.add_note("unrelated", symbols=["Admin"])
     cap = project.capsule(symbols=["agents/models/openai.py::complete"], budget=500)
     assert [c.note.id for c in cap.notes] == [note.id]
