@@ -63,6 +63,10 @@ CHANGED_FILE_WEIGHT = 0.5  # a --diff seed for a changed file itself
 MAX_FILE_SEEDS = 500  # symbols of --file focus files seeded at most (all count as in focus)
 MAX_TERM_MATCHES = 20  # a task word naming more symbols than this seeds none
 BYTES_PER_TOKEN = 3
+# Notes set aside before the fill (omitted[].reason -> the footer's words).
+ASIDE = {"not in focus": "{n} project-wide note{s} not about this focus left out",
+         "in CLAUDE.md": "{n} note{s} still in a CLAUDE.md Claude Code loads left out",
+         "loosely related": "{n} loosely related note{s} left out"}
 FOCUS_SHOWN = 5  # focus items named in the header
 
 _MARKER = re.compile(r"^\s*<!--\s*tether:(begin|end)\b.*-->\s*$")
@@ -168,6 +172,7 @@ class _Seeds:
     direct: set[str] = field(default_factory=set)  # nodes whose links count as in focus
     direct_paths: set[str] = field(default_factory=set)  # every link into these files is in focus
     gone: set[str] = field(default_factory=set)  # link targets a --symbol named that no longer exist
+    dirs: set[str] = field(default_factory=set)  # --file focus directories
     words: list[str] = field(default_factory=list)  # task words, for matching note text
     labels: list[str] = field(default_factory=list)  # the focus in words, for JSON
     shown: list[str] = field(default_factory=list)  # the same as markdown, for the header
@@ -187,10 +192,11 @@ class _Seeds:
 
 def build(project, focus: Focus, budget: int, max_chars: int | None = None, include=(), exclude=(),
           shared_only: bool = False, dates: bool = False, now: datetime | None = None,
-          changes=None) -> Capsule:
+          changes=None, min_score: float = 0.0) -> Capsule:
     """The capsule for `focus`. `shared_only`: leave private notes out (for files under git);
     `dates`: show each note's date instead of its age (for files, which outlive the day);
-    `changes`: the gitdiff.Changes of a --diff focus (computed by the caller)."""
+    `changes`: the gitdiff.Changes of a --diff focus (computed by the caller); `min_score`:
+    notes scoring less (not pinned) are left out as loosely related, and counted."""
     check_limits(budget, max_chars)
     with project.store.read() as con:
         picked = _select(project, con, focus, include, exclude, changes)
@@ -198,7 +204,12 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
         project.index()
         with project.store.read() as con:
             picked = _select(project, con, focus, include, exclude, changes)
-    scored, private, pins, drops, seeds, symbols = picked
+    scored, private, pins, drops, seeds, symbols, aside = picked
+    loose = [c for c in scored if c.score < min_score and c.note.id not in pins and not c.note.pinned]
+    for c in loose:  # loosely related: left out, counted
+        c.reason = "loosely related"
+    aside += loose
+    scored = [c for c in scored if not c.reason]
     order = {nid: i for i, nid in enumerate(pins)}
     scored.sort(key=lambda c: (order.get(c.note.id, len(order)), -c.score, c.note.id))
     kept = [c for c in scored if not (shared_only and c.note.id in private)]
@@ -207,23 +218,28 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
         c.reason = "private"
     labels = [] if focus.empty else seeds.labels
     shown = [] if focus.empty else seeds.shown
-    markdown, chosen, over = pack(kept, budget, max_chars, shown, symbols, dates, now, private=len(held))
+    counts: dict[str, int] = {}
+    for c in aside:
+        counts[c.reason] = counts.get(c.reason, 0) + 1
+    markdown, chosen, over = pack(kept, budget, max_chars, shown, symbols, dates, now, private=len(held),
+                                  aside=counts)
     if not markdown:
         seeds.warnings.append(f"the budget ({budget} tokens{f', {max_chars} characters' if max_chars else ''}) "
                               f"is too small for anything; {len(over)} relevant notes left out")
-    return Capsule(markdown, budget, max_chars, chosen, over + held, sorted(drops), labels,
+    return Capsule(markdown, budget, max_chars, chosen, over + held + aside, sorted(drops), labels,
                    len(seeds.weights), seeds.warnings)
 
 
 def pack(ordered: list[CapsuleNote], budget: int, max_chars: int | None = None, focus: list[str] = (),
          symbols: dict[str, Symbol] | None = None, dates: bool = False, now: datetime | None = None,
-         private: int = 0) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
+         private: int = 0, aside: dict[str, int] | None = None) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
     """Fill greedily in the given order and render: (markdown, taken, left over). The markdown
     never exceeds `budget` tokens (estimate_tokens) nor `max_chars` characters. `focus`: what
     the header names, as markdown (empty: the whole project); `private`: notes left out as private, counted
-    in the footer."""
+    in the footer; `aside`: notes set aside before the fill, by reason (ASIDE), counted there too."""
     check_limits(budget, max_chars)
-    renderer = _Renderer(list(focus), symbols or {}, dates, now or datetime.now(timezone.utc), budget, max_chars)
+    renderer = _Renderer(list(focus), symbols or {}, dates, now or datetime.now(timezone.utc), budget, max_chars,
+                         aside or {})
     chosen, over = renderer.fill(ordered, private)
     for c in over:
         c.reason = "budget"
@@ -237,12 +253,15 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         return None
     links: dict[str, list[tuple[str, str]]] = {}
     private: set[str] = set()
-    for nid, priv, target, kind in store.capsule_links(con):
+    pinned: set[str] = set()
+    for nid, priv, pin, target, kind in store.capsule_links(con):
         links.setdefault(nid, [])
         if target is not None:
             links[nid].append((target, kind))
         if priv:
             private.add(nid)
+        if pin:
+            pinned.add(nid)
     pins = _note_ids(store, con, include, "--include", active=True)
     drops = _note_ids(store, con, exclude, "--exclude", active=False)
     both = sorted(set(pins) & set(drops))
@@ -252,6 +271,9 @@ def _select(project, con, focus: Focus, include, exclude, changes):
     whole_project = focus.empty
     targets = sorted({t for ls in links.values() for t, _ in ls})
     rel = _standing(store, con, targets) if whole_project else relevance(store, con, seeds.weights)
+    dirs = sorted({t for ls in links.values() for t, k in ls if k == "dir"})
+    if dirs and not whole_project:
+        rel.update(_dir_relevance(rel, seeds, dirs))
     text = _text_relevance(store.active_note_texts(con), seeds.words) if seeds.words else {}
     # links that may have moved within a relevant file: is their target still there?
     maybe_gone = [t for t in targets if t not in rel
@@ -274,8 +296,25 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         return False
 
     dropped = set(drops)
-    candidates = sorted({n for n in links if n not in dropped and hopeful(n)} | set(pins))
+    candidates = sorted({n for n in links if n not in dropped and (hopeful(n) or n in pinned)} | set(pins))
     notes = project.without_secrets(store.notes(con, candidates, ("active",)))
+    aside: list[CapsuleNote] = []
+    from tether.core.claude_md_import import loaded_digests, text_digest
+
+    loaded = loaded_digests(project, con)  # Claude Code loads these itself: never twice
+    for n in notes:
+        if n.id not in pins and loaded and ((n.origin or "").rsplit("#", 1)[-1] in loaded
+                                            or text_digest(n.text) in loaded):
+            aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "in CLAUDE.md"))
+    if not whole_project:  # a project-wide note earns its place: pinned, or its text is about the focus
+        about = _about_focus(seeds)
+        loaded_ids = {c.note.id for c in aside}
+        for n in notes:
+            if not links[n.id] and not n.pinned and n.id not in pins and text.get(n.id, 0) <= 0 \
+                    and n.id not in loaded_ids and not (about and about.search(n.text)):
+                aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "not in focus"))
+    set_aside = {c.note.id for c in aside}
+    notes = [n for n in notes if n.id not in set_aside]
     from tether.core.staleness import statuses, worst
 
     by_note: dict[str, list[LinkStatus]] = {}
@@ -287,13 +326,31 @@ def _select(project, con, focus: Focus, include, exclude, changes):
         sts = by_note.get(n.id, [])
         score, group = _score(n, sts, rel, text.get(n.id, 0.0), seeds, whole_project)
         if n.id in pins and group is None and sts:
-            group = sts[0].to or sts[0].target
+            group = _node(sts[0])
         if score > 0 or n.id in pins:
             scored.append(CapsuleNote(n, worst([s.status for s in sts]), sts, score, group))
     groups = {c.group for c in scored if c.group and "::" in c.group}
     symbols = {g: cached.symbols[g] for g in groups if g in cached.symbols}
     symbols.update(store.symbols_by_ids(con, sorted(groups - set(symbols))))
-    return scored, private, pins, drops, seeds, symbols
+    return scored, private, pins, drops, seeds, symbols, aside
+
+
+def _about_focus(seeds: _Seeds) -> re.Pattern | None:
+    """What a project-wide note's text must name to be about the focus: a name in the nesting of
+    a focus symbol (UserService, refresh), a focus file (users.py, api/users.py) or a directory
+    above it (api/, api/models)."""
+    terms: set[str] = set()
+    for node in (*seeds.direct, *seeds.direct_paths, *seeds.gone, *seeds.dirs):
+        path, _, nest = node.partition("::")
+        terms |= {rf"{re.escape(p.split('#')[0])}(?![\w-])" for p in nest.split(".") if len(p.split("#")[0]) >= 3}
+        parts = path.strip("/").split("/")
+        if parts[-1] and node not in seeds.dirs:
+            terms |= {rf"{re.escape(path)}(?![\w-])", rf"{re.escape(parts[-1])}(?![\w-])"}
+        for i in range(1, len(parts) + (node in seeds.dirs)):
+            terms |= {re.escape(parts[i - 1] + "/"), rf"{re.escape('/'.join(parts[:i]))}(?![\w-])"}
+    if not terms:
+        return None
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(sorted(terms, key=lambda t: (-len(t), t))) + ")")
 
 
 class _Remembering:
@@ -371,6 +428,8 @@ def _seeds(project, con, focus: Focus, changes, links: dict[str, list[tuple[str,
             s.label(f"{path} (gone)", f"{_code(path)} (gone)")
             continue
         s.label(path or ".", _code(path or "."))
+        if path.strip("/") and found != [path.strip("/")]:
+            s.dirs.add(path.strip("/"))
         s.direct_paths |= set(found)
         for p in found:
             s.add(p, 1.0)
@@ -481,6 +540,26 @@ def relevance(store, con, seeds: dict[str, float]) -> dict[str, float]:
     return {n: min(1.0, m / ref) for n, m in mass.items()}
 
 
+def _dir_relevance(rel: dict[str, float], seeds: _Seeds, dirs: list[str]) -> dict[str, float]:
+    """A directory link applies to everything below it: 1 when the focus lies inside, else the
+    best relevance of a node below it."""
+    out = {}
+    for d in dirs:
+        prefix = d + "/"
+        if any(n.split("::", 1)[0].startswith(prefix) for n in (*seeds.direct, *seeds.direct_paths)):
+            out[d] = 1.0
+            continue
+        best = max((r for n, r in rel.items() if n.startswith(prefix)), default=0.0)
+        if best > 0:
+            out[d] = best
+    return out
+
+
+def _node(st: LinkStatus) -> str:
+    """The node a link shows a note under: the symbol or file, a directory with its final '/'."""
+    return (st.to or st.target) + ("/" if st.kind == "dir" else "")
+
+
 def _load(store, con, nodes: list[str], adjacency: dict[str, list[tuple[str, float]]]) -> None:
     if not nodes:
         return
@@ -549,15 +628,17 @@ def _score(note: Note, sts: list[LinkStatus], rel: dict[str, float], text: float
             continue
         value = r * FRESHNESS[st.status]
         if value > best:
-            best, group = value, node
+            best, group = value, _node(st)
+    if note.pinned and best < 1.0:  # always on
+        best, group = 1.0, group or (_node(sts[0]) if sts else None)
     if not sts:
-        best = 1.0 if whole_project else PROJECT_WIDE
+        best = 1.0 if whole_project or note.pinned else PROJECT_WIDE
     elif group is None and text <= 0:
         return 0.0, None
     worst_status = min((s.status for s in sts), key=STATUS_ORDER.index, default="fresh")
     combined = 1 - (1 - best) * (1 - text * FRESHNESS[worst_status])
     if group is None and sts:  # only the task text matched it: show it under its first link
-        group = sts[0].to or sts[0].target
+        group = _node(sts[0])
     return TYPE_WEIGHTS.get(note.type, 0.8) * combined, group
 
 
@@ -598,7 +679,8 @@ class _Renderer:
     footer — so the size of any selection is the sum of its pieces' sizes."""
 
     def __init__(self, focus: list[str], symbols: dict[str, Symbol], dates: bool, now: datetime,
-                 budget: int, max_chars: int | None):
+                 budget: int, max_chars: int | None, aside: dict[str, int]):
+        self.aside = aside
         self.focus = focus
         self.symbols = symbols
         self.dates = dates
@@ -627,6 +709,8 @@ class _Renderer:
         if sym is not None:
             sig = f"{_code(sym.signature)}\n" if sym.signature.strip() else ""
             return f"\n### {_code(sym.id)} ({sym.path}:{sym.start_line})\n{sig}"
+        if node.endswith("/"):
+            return f"\n### {_code(node)} (directory)\n"
         if "::" not in node:
             return f"\n### {_code(node)} (file)\n"
         return f"\n### {_code(node)} (gone)\n"
@@ -642,7 +726,7 @@ class _Renderer:
             if st.status != "fresh":
                 where = f" ({_code(st.target)})" if many else ""
                 out.append(f"  ⚠ {st.status}{where}: {st.reason or st.status}")
-        others = [st.to or st.target for st in c.links if (st.to or st.target) != c.group]
+        others = [_node(st) for st in c.links if _node(st) != c.group]
         if others and c.group is not None:
             out.append("  also linked: " + ", ".join(_code(o) for o in others))
         return "\n".join(out) + "\n"
@@ -650,7 +734,7 @@ class _Renderer:
     def footer(self, over: int, private: int, empty: bool) -> str:
         if not self.show_footer:
             return ""
-        if empty and not over and not private:
+        if empty and not over and not private and not self.aside:
             return "\n_No relevant notes._\n"
         parts = []
         if over:
@@ -658,6 +742,8 @@ class _Renderer:
             parts.append(f"{over} more relevant note{'s' if over != 1 else ''} did not fit ({limit})")
         if private:
             parts.append(f"{private} private note{'s' if private != 1 else ''} left out of files")
+        for reason, n in sorted(self.aside.items()):
+            parts.append(ASIDE[reason].format(n=n, s="s" if n != 1 else ""))
         if not parts:
             return ""
         return f"\n_{'; '.join(parts)}; `tether capsule --format json` lists them._\n"

@@ -31,9 +31,10 @@ How markdown becomes entries:
   or a nested begin is refused with a one-line TetherError naming file and line.
 - CRLF and CR line endings, tabs and a UTF-8 byte order mark are accepted.
 
-Links: a mention (see `mentions`) becomes a link only when it resolves to exactly one symbol or
-one indexed file; everything else is reported in the plan and left out, so a note whose
-mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
+Links: what an entry names (core/prose_links.py: code spans, dotted names, paths, directories,
+CamelCase and snake_case words, `.method()` under its class) becomes a link only when it
+resolves to exactly one symbol, file or directory; everything else is reported in the plan and
+left out, so a note whose mentions are all unknown or ambiguous is project-wide. Literal `paths:` entries of a rules
 file's front matter that name indexed files link every entry of that file; globs are not
 expanded (one rule would link to hundreds of files).
 
@@ -57,7 +58,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tether.core.errors import NotFound, TetherError
+from tether.core.errors import TetherError
 from tether.core.model import NOTE_MAX_CHARS, Note
 from tether.core.notes import Draft
 
@@ -75,6 +76,7 @@ class Entry:
     headings: tuple[str, ...]  # the section it is in, outermost first
     line: int  # 1-based line of the file where it starts
     kind: str  # bullet | numbered | paragraph | quote | table | code
+    end: int = 0  # its last line (what `--move` removes: line..end)
 
 
 _BEGIN = re.compile(r"^<!--\s*tether:begin\b.*-->$")
@@ -86,7 +88,7 @@ _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def normalise_newlines(text: str) -> str:
@@ -141,7 +143,7 @@ def front_matter_paths(text: str) -> list[str]:
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _CODE_SPAN.finditer(line)]
+    return [m.span() for m in CODE_SPAN.finditer(line)]
 
 
 def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
@@ -188,9 +190,13 @@ class _Block:
         self.lead: str | None = None  # the lead-in paragraph prefixed to this item
         self.is_lead = False  # this paragraph is a lead-in: not an entry itself
         self.fence: str | None = None  # a code block open inside a blockquote
+        self.end = line  # the last line that added to it
+        self.parser: _Parser | None = None
 
     def add(self, kind: str, text: str) -> None:
         self.parts.append((kind, text))
+        if self.parser is not None:
+            self.end = max(self.end, self.parser.n)
 
     def text(self) -> str:
         out: list[str] = []
@@ -225,6 +231,7 @@ class _Parser:
         self.fence: tuple[str, int, _Block] | None = None  # (fence, dedent, block)
         self.managed: int | None = None  # line of an open tether:begin
         self.comment = False
+        self.n = 0  # the line being read
 
     # -- helpers --
 
@@ -244,6 +251,7 @@ class _Parser:
     def _new(self, kind: str, line: int, **kw) -> _Block:
         self._close()
         b = _Block(kind, line, self._ctx(), **kw)
+        b.parser = self
         self.blocks.append(b)
         self.cur = b
         return b
@@ -265,6 +273,7 @@ class _Parser:
     # -- the line loop --
 
     def feed(self, n: int, raw: str) -> None:
+        self.n = n
         line = _expand(raw)
         if self.fence is not None:
             self._fence_line(line)
@@ -450,7 +459,7 @@ class _Parser:
             if not _HTML_TAG.sub("", text).strip():
                 continue  # nothing, or only markup such as <details> or <br>
             heads = tuple(t for lvl, t in b.headings if not (lvl == 1 and self.h1 == 1) and t)
-            entries.append(Entry(text, heads, b.line, b.kind))
+            entries.append(Entry(text, heads, b.line, b.kind, b.end))
         return entries
 
 
@@ -470,15 +479,10 @@ def split_entries(text: str, source: str = "<text>") -> list[Entry]:
     return parser.finish()
 
 
-# -- mentions ------------------------------------------------------------------------------
-
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.I)
-_TOKEN = re.compile(r"[\w./:-]+")
-_DOTTED = re.compile(r"[^\W\d]\w*(?:\.[^\W\d]\w*)+")
-_WORDS = frozenset({"true", "false", "none", "null", "nil", "self", "this", "cls", "undefined"})
+# -- helpers for reading prose (core/prose_links.py) -------------------------------------
 
 
-def _fence_free(text: str) -> str:
+def fence_free(text: str) -> str:
     """`text` without its fenced code blocks."""
     out, fence = [], None
     for line in text.split("\n"):
@@ -494,55 +498,11 @@ def _fence_free(text: str) -> str:
     return "\n".join(out)
 
 
-def _clean(token: str) -> str:
+def clean_token(token: str) -> str:
+    """A name or path as written in prose, without `:line`, a leading ./ and punctuation around it."""
     token = re.sub(r":\d+(?::\d+)?$", "", token.strip())  # path:line[:col]
     token = re.sub(r"^(?:\.\.?/)+", "", token)
     return token.lstrip(",;:-").rstrip(".,;:-")
-
-
-def _code_token(content: str) -> str | None:
-    """The name a `code span` without spaces names, if it looks like one."""
-    c = content.strip().lstrip("@")
-    c = re.sub(r"\(.*\)$", "", c)  # a call: `refresh()`, `charge(amount)`
-    c = _clean(c)
-    if not c or c.endswith("/") or c.lower() in _WORDS or "://" in c or not re.fullmatch(r"[\w./:-]+", c):
-        return None
-    if not re.search(r"[^\W\d_]", c):
-        return None  # no letter: a number, a version
-    if "-" in c and "/" not in c and "." not in c:
-        return None  # a flag or a word, not a name
-    return c
-
-
-def _free_tokens(text: str) -> list[str]:
-    """Paths and dotted names in prose (outside code spans)."""
-    out = []
-    for m in _TOKEN.finditer(_URL.sub(" ", text)):
-        t = _clean(m.group(0)).rstrip("/")
-        if "/" in t and "::" not in t and re.search(r"[^\W\d_]", t):
-            out.append(t.lstrip("/"))
-        elif _DOTTED.fullmatch(t) and all(len(p) >= 2 for p in t.split(".")):
-            out.append(t)  # `e.g`, `i.e` are not names
-    return out
-
-
-def mentions(text: str) -> list[str]:
-    """What an entry names, in order, once each: code spans that look like identifiers,
-    dotted names or paths (`UserService.refresh`, `refresh()`, `users.py`, `api/x.py::f`), and
-    outside code spans dotted names (api.users.UserService) and paths (src/app/users.py).
-    Fenced code blocks and URLs are not read."""
-    prose = _fence_free(text)
-    found: list[str] = []
-    for m in _CODE_SPAN.finditer(prose):
-        content = m.group(2).strip()
-        if not content:
-            continue
-        if any(ch.isspace() for ch in content):
-            found += _free_tokens(content)
-        elif tok := _code_token(content):
-            found.append(tok)
-    found += _free_tokens(_CODE_SPAN.sub(" ", prose))
-    return list(dict.fromkeys(found))
 
 
 # -- type and tags -------------------------------------------------------------------------
@@ -572,9 +532,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[\W_]+", "-", text).strip("-")[:40].strip("-")
 
 
+def text_digest(text: str) -> str:
+    """12 hex of the sha1 of `text` with whitespace collapsed: an entry's identity."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
 def text_origin(rel: str, text: str) -> str:
-    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
-    return f"{rel}#{digest[:12]}"
+    return f"{rel}#{text_digest(text)}"
 
 
 # -- the plan ------------------------------------------------------------------------------
@@ -583,7 +547,8 @@ def text_origin(rel: str, text: str) -> str:
 @dataclass(slots=True)
 class PlannedNote:
     source: str  # the markdown file, relative to the root
-    line: int
+    line: int  # its lines in the file: line..end
+    end: int
     text: str
     type: str
     tags: list[str]
@@ -603,6 +568,8 @@ class PlannedNote:
 class ImportPlan:
     sources: list[str]  # the files read, relative to the root
     entries: list[PlannedNote]
+    read: dict[str, str] = field(default_factory=dict)  # source -> sha1 of the bytes read
+    moved: list[PlannedNote] = field(default_factory=list)  # taken out of their file by --move
 
     @property
     def new(self) -> list[PlannedNote]:
@@ -650,13 +617,14 @@ def _sources(root: Path, paths) -> list[tuple[Path, str]]:
     return [(f, rel) for rel, f in out.items()]
 
 
-def _read(path: Path, rel: str) -> str:
+def _read(path: Path, rel: str) -> tuple[str, str]:
+    """(the text, the sha1 of the bytes)."""
     try:
         data = path.read_bytes()
     except OSError as e:
         raise TetherError(f"{rel}: cannot read ({e.strerror}); nothing was imported") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), hashlib.sha1(data).hexdigest()
     except UnicodeDecodeError as e:
         raise TetherError(f"{rel}: not UTF-8 (invalid byte at offset {e.start}); nothing was imported") from None
 
@@ -670,98 +638,15 @@ def _stem(p: str) -> str:
     return base.rsplit(".", 1)[0] if "." in base.lstrip(".") else base
 
 
-class _Resolver:
-    """Mentions to link targets, on one open read connection, with a cache. A symbol name
-    resolves with `Project.resolve` (without its fuzzy suggestions)."""
-
-    def __init__(self, project, con, files: set[str]):
-        self.project = project
-        self.con = con
-        self.files = files
-        self.exts = {p.rsplit(".", 1)[-1].lower() for p in files if "." in p.rsplit("/", 1)[-1]}
-        self.cache: dict[str, tuple[str, str]] = {}
-        self._modules: dict[str, list[str]] | None = None
-
-    def __call__(self, m: str) -> tuple[str, str]:
-        """("symbol", id) | ("file", path) | ("", why not)."""
-        if m not in self.cache:
-            self.cache[m] = self._resolve(m)
-        return self.cache[m]
-
-    def _match_files(self, m: str) -> list[str]:
-        if m in self.files:
-            return [m]
-        return sorted(p for p in self.files if p.endswith("/" + m))
-
-    def _symbol(self, name: str) -> tuple[str, str]:
-        try:
-            return "symbol", self.project.resolve(name, self.con, suggest=False).id
-        except NotFound as e:
-            return "", str(e)
-
-    def _resolve(self, m: str) -> tuple[str, str]:
-        base = m.rsplit("/", 1)[-1]
-        file_like = "::" not in m and ("/" in m or ("." in base and base.rsplit(".", 1)[-1].lower() in self.exts))
-        if file_like:
-            hits = self._match_files(m)
-            if len(hits) == 1:
-                return "file", hits[0]
-            if hits:
-                return "", f"ambiguous file '{m}': {', '.join(hits[:5])}"
-            if "/" in m:
-                return "", f"not an indexed file: '{m}'"
-        kind, found = self._symbol(m)
-        if kind:
-            return kind, found
-        targets = set()
-        for alt in self._alternatives(m):
-            if alt[0] == "file":
-                targets.add(alt)
-                continue
-            k, t = self._symbol(alt[1])
-            if k:
-                targets.add((k, t))
-        if len(targets) == 1:
-            return targets.pop()
-        return "", found
-
-    def modules(self) -> dict[str, list[str]]:
-        """Indexed files by module path: app/users.py and app/users/__init__.py are app/users."""
-        if self._modules is None:
-            self._modules = {}
-            for p in sorted(self.files):
-                stem = p.rsplit(".", 1)[0] if "." in p.rsplit("/", 1)[-1] else p
-                stem = stem[: -len("/__init__")] if stem.endswith("/__init__") else stem
-                self._modules.setdefault(stem, []).append(p)
-        return self._modules
-
-    def _alternatives(self, m: str) -> list[tuple[str, str]]:
-        """Other spellings: Foo::bar as Foo.bar; a dotted module path (api.users.UserService)
-        as a file (api/users.py) or a symbol in it."""
-        out: list[tuple[str, str]] = []
-        if "::" in m and "/" not in m:
-            out.append(("symbol", m.replace("::", ".")))
-        if not _DOTTED.fullmatch(m):
-            return out
-        parts = m.split(".")
-        for k in range(len(parts), 0, -1):
-            module, rest = "/".join(parts[:k]), ".".join(parts[k:])
-            hits = [f for stem, fs in self.modules().items() if stem == module or stem.endswith("/" + module)
-                    for f in fs]
-            for f in hits:
-                out.append(("symbol", f"{f}::{rest}") if rest else ("file", f))
-        return out
-
-
 def plan_import(project, paths=None) -> ImportPlan:
     """What importing `paths` would do; writes no note. Paths: markdown files or directories
     (their .md files), relative to the repository root unless absolute, inside the repository;
     default: CLAUDE.md, .claude/CLAUDE.md and .claude/rules/**/*.md. Every file is read and
     parsed before anything else, so a bad file stops the import before it starts. Indexes the
     repository first if it never was (as adding a note does)."""
-    docs = []
+    docs, read = [], {}
     for path, rel in _sources(project.root, paths):
-        text = _read(path, rel)
+        text, read[rel] = _read(path, rel)
         try:
             entries = split_entries(text, rel)
         except TetherError as e:
@@ -770,22 +655,26 @@ def plan_import(project, paths=None) -> ImportPlan:
 
     project._ensure_indexed()
     with project.store.read() as con:
-        return _plan(project, con, docs)
+        plan = _plan(project, con, docs)
+    plan.read = read
+    return plan
 
 
 def _plan(project, con, docs) -> ImportPlan:
-    store = project.store
-    files = store.indexed_paths(con)
-    origins = store.note_origins(con)
-    resolve = _Resolver(project, con, files)
+    from tether.core.prose_links import Resolver
+
+    resolver = Resolver(project, con)
+    files = resolver.files
+    origins = project.store.note_origins(con)
     plan = ImportPlan([rel for rel, _, _ in docs], [])
     seen: dict[str, str] = {}
     for rel, entries, globs in docs:
-        rule_files = [g for g in (_clean(x) for x in globs) if not _is_glob(g) and g in files and g != rel]
+        rule_files = [g for g in (clean_token(x) for x in globs) if not _is_glob(g) and g in files and g != rel]
         rules_tag = slugify(_stem(rel)) if rel.startswith(".claude/rules/") else None
         for e in entries:
             tags = [t for t in (slugify(e.headings[-1]) if e.headings else None, rules_tag) if t]
-            p = PlannedNote(rel, e.line, e.text, guess_type(e.text), sorted(set(tags)), text_origin(rel, e.text))
+            p = PlannedNote(rel, e.line, e.end, e.text, guess_type(e.text), sorted(set(tags)),
+                            text_origin(rel, e.text))
             plan.entries.append(p)
             if len(e.text) > NOTE_MAX_CHARS:
                 p.skip = f"{len(e.text)} characters; the limit is {NOTE_MAX_CHARS} (split it in the file)"
@@ -798,14 +687,10 @@ def _plan(project, con, docs) -> ImportPlan:
                 continue
             seen[p.origin] = f"{rel}:{e.line}"
             p.files = list(rule_files)
-            for m in mentions(e.text):
-                kind, target = resolve(m)
-                if kind == "symbol" and target not in p.symbols:
-                    p.symbols.append(target)
-                elif kind == "file" and target not in p.files and target != rel:
-                    p.files.append(target)
-                elif not kind:
-                    p.unresolved.append((m, target))
+            found = resolver.link_text(e.text, e.headings)
+            p.symbols = found.symbols
+            p.files += [f for f in found.files if f not in p.files and f != rel]
+            p.unresolved = found.unresolved
     from tether.core.secret_scan import find_secrets
 
     todo = [p for p in plan.entries if p.skip is None]
@@ -815,12 +700,105 @@ def _plan(project, con, docs) -> ImportPlan:
     return plan
 
 
-def apply_import(project, plan: ImportPlan) -> list[Note]:
+def apply_import(project, plan: ImportPlan, move: bool = False) -> list[Note]:
     """Add the plan's new notes in one batch (one undo reverts the import). An entry whose
-    origin appeared since the plan was made is skipped and marked so in the plan."""
+    origin appeared since the plan was made is skipped and marked so in the plan.
+
+    `move`: in the same batch, take out of their files the entries that are now linked notes
+    (imported now or before; `plan.moved`), so they load only when relevant: each file is
+    rewritten atomically, every byte outside those entries as it was (see `remove_entries`),
+    and one `tether undo` puts the file back with the notes. A file changed since the plan
+    read it is refused, and nothing is written."""
     todo = plan.new
-    added = project.add_notes([Draft(p.text, p.symbols, p.files, p.type, p.tags, origin=p.origin) for p in todo])
+
+    def take_out(con, batch: int) -> list[Note]:
+        return _move_out(project, con, batch, plan)
+
+    added = project.add_notes([Draft(p.text, p.symbols, p.files, p.type, p.tags, origin=p.origin) for p in todo],
+                              then=take_out if move else None)
     for p, note in zip(todo, added):
         if note is None:
             p.skip = ALREADY_IMPORTED
     return [n for n in added if n is not None]
+
+
+def _move_out(project, con, batch: int, plan: ImportPlan) -> list[Note]:
+    """Inside the import's transaction: remove the linked notes' entries from their files, record
+    each file's bytes before (for undo). Returns the notes whose entries were taken out."""
+    from tether.core.outputs.managed_block import atomic_write
+
+    linked = {n.origin: n for n in project.store.notes(con, None, ("active",)) if n.origin and n.links}
+    by_file: dict[str, list[PlannedNote]] = {}
+    for p in _movable(plan, set(linked)):
+        by_file.setdefault(p.source, []).append(p)
+    writes = []
+    for rel, items in sorted(by_file.items()):
+        path = project.root / rel
+        try:
+            before = path.read_bytes()
+        except OSError as e:
+            raise TetherError(f"{rel}: cannot read ({e.strerror}); nothing was imported or moved") from None
+        if hashlib.sha1(before).hexdigest() != plan.read.get(rel):
+            raise TetherError(f"{rel} changed while it was being imported; nothing was imported or moved")
+        after = remove_entries(before, [(p.line, p.end) for p in items])
+        project.store.add_file_edit(con, batch, rel, before, hashlib.sha1(after).hexdigest())
+        writes.append((path, after))
+        plan.moved += items
+    for path, after in writes:  # last, after every check: a failure rolls the notes back
+        atomic_write(path, after, path.stat().st_mode & 0o7777)
+    return [linked[p.origin] for p in plan.moved]
+
+
+def _movable(plan: ImportPlan, linked: set[str]) -> list[PlannedNote]:
+    """The entries whose note (by origin, in `linked`) is linked: new ones and ones imported before."""
+    return [p for p in plan.entries if p.origin in linked and (p.skip is None or p.skip == ALREADY_IMPORTED)]
+
+
+def planned_moves(project, plan: ImportPlan) -> list[PlannedNote]:
+    """What `--move` would take out of the files (for a dry run): the entries that would become,
+    or already are, linked notes."""
+    with project.store.read() as con:
+        linked = {n.origin for n in project.store.notes(con, None, ("active",)) if n.origin and n.links}
+    return _movable(plan, linked | {p.origin for p in plan.new if p.linked})
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def remove_entries(data: bytes, spans: list[tuple[int, int]]) -> bytes:
+    """`data` without the lines of `spans` (1-based, first..last, as split_entries numbers them)
+    and, for an entry with a blank line (or the top of the file) before it, the blank lines
+    right after it, so no gap is left doubled. Every other byte stays as it was: line endings,
+    a byte order mark, a missing final newline."""
+    text = data.decode("utf-8")
+    lines = _LINE.findall(text)
+    drop: set[int] = set()
+    for lo, hi in spans:
+        drop.update(range(lo, hi + 1))
+        if lo == 1 or not lines[lo - 2].strip():
+            j = hi + 1
+            while j <= len(lines) and not lines[j - 1].strip():
+                drop.add(j)
+                j += 1
+    kept = "".join(line for i, line in enumerate(lines, 1) if i not in drop)
+    bom = "\ufeff" if text.startswith("\ufeff") and 1 in drop else ""
+    return (bom + kept).encode("utf-8")
+
+
+def loaded_digests(project, con) -> set[str]:
+    """The `text_digest`s of the entries of every CLAUDE.md Claude Code loads in this repository
+    (CLAUDE.md files the index holds, at any depth; .claude/CLAUDE.md, .claude/rules/**/*.md and
+    CLAUDE.local.md): a note with one of them is still there, and is not injected again. A file
+    that cannot be read or parsed gives none."""
+    paths = {p for _, p in project.store.files_named(con, ["CLAUDE.md"])}
+    paths |= {f.relative_to(project.root).as_posix() for f in default_sources(project.root)}
+    if (project.root / "CLAUDE.local.md").is_file():
+        paths.add("CLAUDE.local.md")
+    out: set[str] = set()
+    for rel in sorted(paths):
+        try:
+            entries = split_entries((project.root / rel).read_bytes().decode("utf-8-sig"), rel)
+        except (OSError, UnicodeDecodeError, TetherError):
+            continue
+        out |= {text_digest(e.text) for e in entries}
+    return out

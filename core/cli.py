@@ -145,7 +145,7 @@ def _note_json(view) -> dict:
     n = view.note
     return {"id": n.id, "text": n.text, "type": n.type, "tags": n.tags, "source": n.source,
             "session": n.session, "created_at": n.created_at, "updated_at": n.updated_at,
-            "commit": n.commit, "state": n.state, "private": n.private, "status": view.status,
+            "commit": n.commit, "state": n.state, "private": n.private, "pinned": n.pinned, "status": view.status,
             "links": [{"target": s.target, "kind": s.kind, "status": s.status, "to": s.to,
                        "reason": s.reason, "severity": s.severity} for s in view.links]}
 
@@ -191,18 +191,25 @@ def cmd_note_add(project, args) -> int:
     text = _read_text(args.text)
     note = _secret_hint(lambda: project.add_note(
         text, symbols=args.link, files=args.file, type=args.type, tags=args.tag, source=args.source,
-        session=args.session, private=args.private, queue_if_busy=True, allow_secret=args.allow_secret))
+        session=args.session, private=args.private, pinned=args.pin, queue_if_busy=True,
+        allow_secret=args.allow_secret))
     queued = note.state == "queued"
     if not queued:
         project.share()
     else:  # another process held the database: the note waits in the journal
         print(f"tether: the database is busy (another tether process is writing); note {note.id} is queued in "
               ".tether/journal.jsonl and will be added, its links resolved, at tether's next write", file=sys.stderr)
+    offer = project.suggest_links(note.text) if not (note.links or args.link or args.file or queued) else None
     if args.json:
         _emit_json({"id": note.id, "links": [{"target": l.target, "kind": l.kind} for l in note.links]}
-                   | ({"queued": True} if queued else {}))
+                   | ({"queued": True} if queued else {})
+                   | ({"suggested_links": {"symbols": offer.symbols, "files": offer.files}} if offer else {}))
     else:
         print(note.id)
+    if offer and offer.any:
+        commands = [f"tether note link {note.id} {s}" for s in offer.symbols]
+        commands += [f"tether note link {note.id} --file {f}" for f in offer.files]
+        print("tether: this project-wide note names code; to link it:\n  " + "\n  ".join(commands), file=sys.stderr)
     return EXIT_OK
 
 
@@ -229,7 +236,7 @@ def cmd_note_list(project, args) -> int:
         return EXIT_OK
     for v in views:
         n = v.note
-        where = ", ".join(l.target for l in n.links) or "(project-wide)"
+        where = (", ".join(l.target for l in n.links) or "(project-wide)") + (" [pinned]" if n.pinned else "")
         state = "" if n.state == "active" else f" [{n.state}]"
         print(f"{n.id}  {n.type:<10} {v.status:<8} {_age(n.updated_at):>8}  {n.title[:60]}{state}")
         print(f"{'':12}{where}")
@@ -246,7 +253,7 @@ def cmd_note_show(project, args) -> int:
         _emit_json(data)
         return EXIT_OK
     n = v.note
-    print(f"{n.id}  {n.type}  {v.status}  ({n.state}{', private' if n.private else ''})")
+    print(f"{n.id}  {n.type}  {v.status}  ({n.state}{', private' if n.private else ''}{', pinned' if n.pinned else ''})")
     print(f"by {n.source}{' / ' + n.session if n.session else ''}, created {n.created_at}, updated {n.updated_at}"
           + (f", tags: {', '.join(n.tags)}" if n.tags else ""))
     print()
@@ -263,10 +270,11 @@ def cmd_note_show(project, args) -> int:
 
 def cmd_note_edit(project, args) -> int:
     text = _read_text(args.text) if args.text is not None else None
-    if text is None and args.type is None and args.tag is None and args.private is None:
+    if text is None and args.type is None and args.tag is None and args.private is None and args.pin is None:
         text = _edit_in_editor(project.note(args.id).text)
     note = _secret_hint(lambda: project.edit_note(args.id, text=text, type=args.type, tags=args.tag,
-                                                  private=args.private, allow_secret=args.allow_secret))
+                                                  private=args.private, pinned=args.pin,
+                                                  allow_secret=args.allow_secret))
     project.share()
     print(note.id)
     return EXIT_OK
@@ -373,12 +381,13 @@ def cmd_stale(project, args) -> int:
 
 
 def cmd_import_claude_md(project, args) -> int:
-    from tether.core.claude_md_import import ALREADY_IMPORTED, apply_import, plan_import
+    from tether.core.claude_md_import import ALREADY_IMPORTED, apply_import, plan_import, planned_moves
 
     # PATHs are typed relative to the current directory; the plan takes them relative to the root
     plan = plan_import(project, [os.path.relpath(os.path.abspath(p), project.root) for p in args.paths])
-    notes = [] if args.dry_run else apply_import(project, plan)
-    if notes:
+    notes = [] if args.dry_run else apply_import(project, plan, move=args.move)
+    moved = (planned_moves(project, plan) if args.dry_run else plan.moved) if args.move else []
+    if notes or moved:
         project.share()
     ids = {n.origin: n.id for n in notes}
     new, skipped = plan.new, plan.skipped
@@ -393,7 +402,8 @@ def cmd_import_claude_md(project, args) -> int:
             "skipped": [{"source": p.source, "line": p.line, "text": None if p.secret else p.text, "origin": p.origin,
                          "reason": p.skip} for p in skipped],
             "counts": {"notes": len(new), "linked": linked, "project_wide": len(new) - linked,
-                       "already_imported": already, "skipped": len(skipped)},
+                       "already_imported": already, "skipped": len(skipped), "moved": len(moved)},
+            "moved": [{"source": p.source, "line": p.line, "end": p.end, "origin": p.origin} for p in moved],
         })
         return EXIT_OK
     plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
@@ -418,6 +428,15 @@ def cmd_import_claude_md(project, args) -> int:
     for p in skipped:
         if p.skip != ALREADY_IMPORTED:
             print(f"  not imported: {p.source}:{p.line}: {p.skip}")
+    if args.move:
+        files = sorted({p.source for p in moved})
+        print(f"{'would move' if args.dry_run else 'moved'} {len(moved)} linked entr{'y' if len(moved) == 1 else 'ies'} out of "
+              f"{', '.join(files) or 'no file'}" + ("" if args.dry_run or not moved else
+                                                     " (they load when their code is in focus; tether undo puts "
+                                                     "them back)"))
+        if args.dry_run:
+            for p in moved:
+                print(f"  {p.source}:{p.line}-{p.end}  {p.text.splitlines()[0][:72]}")
     return EXIT_OK
 
 
@@ -697,6 +716,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*", metavar="PATH",
                    help="markdown files or directories (default: CLAUDE.md, .claude/CLAUDE.md, .claude/rules/)")
     s.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    s.add_argument("--move", action="store_true",
+                   help="take the entries that become linked notes out of the file (tether undo puts them back)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_import_claude_md)
 
@@ -743,6 +764,7 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--type", default="insight", choices=NOTE_TYPES)
     s.add_argument("--tag", action="append", default=[])
     s.add_argument("--private", action="store_true", help="never exported to .tether/notes/")
+    s.add_argument("--pin", action="store_true", help="always on: in every capsule, whatever the focus")
     s.add_argument("--source", default="user", choices=("user", "agent"))
     s.add_argument("--session", help="a label for the session that learned it")
     s.add_argument("--allow-secret", action="store_true", help=_ALLOW_SECRET_HELP)
@@ -774,6 +796,8 @@ def _add_note_commands(sub) -> None:
     s.add_argument("--tag", action="append")
     s.add_argument("--private", action=argparse.BooleanOptionalAction, default=None)
     s.add_argument("--allow-secret", action="store_true", help=_ALLOW_SECRET_HELP)
+    s.add_argument("--pin", action=argparse.BooleanOptionalAction, default=None,
+                   help="always on: in every capsule, whatever the focus (--no-pin: as relevant)")
     s.set_defaults(func=cmd_note_edit)
 
     s = note.add_parser("link", help="link a note to a symbol (or --file PATH)")

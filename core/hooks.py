@@ -32,6 +32,9 @@ EDIT_INSTRUCTION = ("If one of these notes no longer holds after your edit, save
                     "call `confirm_note` with its id.")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 _SESSION_DAYS = 7  # remembered note ids of older sessions are forgotten
+# At session start on a branch, notes scoring less than this (two hops from the changes, say) stay
+# out: every session pays for what the hook gives; get_capsule brings them when a task needs them.
+SESSION_MIN_SCORE = 0.05
 
 
 @dataclass(slots=True)
@@ -125,7 +128,8 @@ def session_start(project, payload: dict, now=None) -> HookResult:
                  "symbols it is about. `get_capsule` gives the notes for a task; `search_notes` finds notes.")
     trailer = "\n---\n" + "\n".join(lines) + "\n"
     intro = f"tether notes for this session ({label}).\n\n" if label else ""
-    result = _answer(project, "SessionStart", intro, trailer, dict(diff=diff, budget=project.config.budget),
+    result = _answer(project, "SessionStart", intro, trailer,
+                     dict(diff=diff, budget=project.config.budget, min_score=SESSION_MIN_SCORE if diff is not None else 0.0),
                      now=now, need_notes=diff is not None)
     if not result.stdout:  # nothing noted about this branch's changes: the project's most important notes
         intro = f"tether notes for this session ({label}: nothing noted about these changes, so the " \

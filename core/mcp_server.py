@@ -116,7 +116,8 @@ def build_server(root: Path):
                                  (list_stale, "Notes whose code changed", False),
                                  (get_symbol, "A symbol and its notes", True),
                                  (confirm_note, "Confirm a note", False),
-                                 (archive_note, "Archive a note", False)):
+                                 (archive_note, "Archive a note", False),
+                                 (pin_note, "Pin a note always on", False)):
         wrapped = _tool(fn)
         wrapped.server = server
         _drop_project_param(wrapped, fn)
@@ -205,7 +206,18 @@ def save_observation(
                 f"next write, its links resolved then ({wanted}). Do not save it again.")
     project.share()
     links = "\n".join(f"- {l.target} ({l.kind})" for l in note.links) or "- none: a project-wide note"
-    return f"saved note {note.id} ({note.type}) linked to:\n{links}"
+    offer = "" if note.links else _offer(project.suggest_links(note.text))
+    return f"saved note {note.id} ({note.type}) linked to:\n{links}{offer}"
+
+
+def _offer(found) -> str:
+    """The links a project-wide note's text suggests, for the agent to act on."""
+    if not found.any:
+        return ""
+    names = [f"- {s} (symbol)" for s in found.symbols] + [f"- {f} (file)" for f in found.files]
+    return ("\nIts text names this code (suggested links; a project-wide note loads in every capsule, a linked one "
+            "only when its code is in focus):\n" + "\n".join(names) + "\nIf the note is about it, save it again "
+            "with these in linked_symbols/linked_files and archive_note this one.")
 
 
 def get_capsule(
@@ -335,6 +347,20 @@ def archive_note(
     note = project.set_state([id], "archived", actor="agent")[0]
     project.share()
     return f"archived note {note.id} ({note.title[:80]})"
+
+
+def pin_note(
+    project,
+    id: Annotated[str, Field(description="The note id (or a unique prefix of it).")],
+    pinned: Annotated[bool, Field(description="true: always on; false: back to loading only when relevant.")] = True,
+) -> str:
+    """Pin a note always on: it comes into every capsule, whatever the task, like a line of CLAUDE.md.
+
+    Only for what truly applies to every task (a rule of the house); other notes load when their
+    code or words are in focus, which keeps the context small. pinned=false unpins."""
+    note = project.edit_note(id, pinned=pinned, actor="agent")
+    project.share()
+    return f"{'pinned' if note.pinned else 'unpinned'} note {note.id} ({note.title[:80]})"
 
 
 def _without_secrets(project, views: list) -> list:

@@ -113,8 +113,8 @@ class Anchor:
 
 @dataclass(slots=True)
 class Link:
-    target: str  # symbol id, or a file path when kind == "file"
-    kind: str  # symbol | file
+    target: str  # symbol id, or a file path when kind == "file", a directory (no final '/') for "dir"
+    kind: str  # symbol | file | dir
     anchor: Anchor
     moved_from: str | None = None  # set when the link followed a move; cleared once seen
 
@@ -135,6 +135,7 @@ class Note:
     links: list[Link] = field(default_factory=list)
     origin: str | None = None  # where an imported note came from (e.g. "CLAUDE.md")
     secret: str | None = None  # what the secret scan found: None not scanned, "" nothing (core/secret_scan.py)
+    pinned: bool = False  # always on: in every capsule, whatever the focus
 
     @property
     def title(self) -> str:

@@ -7,6 +7,7 @@ them, and raises TetherError with one clear line before anything is written.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class Draft:
     session: str | None = None
     private: bool = False
     origin: str | None = None  # where an imported note came from
+    pinned: bool = False  # always on, whatever a capsule's focus
 
 
 class NoteOps:
@@ -104,7 +106,11 @@ class NoteOps:
                                              self.source(sym), head or self._head(), deps))
 
     def _anchor_file(self, con, path: str) -> Link:
+        """A link to a file, or to a directory holding indexed files (kind "dir": no fingerprint;
+        it applies to everything below it and is orphaned only when the directory goes)."""
         row = self.store.file_row(con, path)
+        if row is None and path.strip("/") not in ("", ".") and self.store.dirs_present(con, [path.strip("/")]):
+            return Link(path.strip("/"), "dir", Anchor(None, None, None, "", self._head()))
         if row is None and self.config.is_secret(path):
             raise NotFound(f"'{path}' matches a secret pattern ([secrets] patterns): tether never reads or links it")
         if row is None:
@@ -198,11 +204,11 @@ class NoteOps:
     def add_note(self, text: str, symbols: list[str] = (), files: list[str] = (), type: str = "insight",
                  tags: list[str] = (), source: str = "user", session: str | None = None,
                  private: bool = False, origin: str | None = None, queue_if_busy: bool = False,
-                 allow_secret: bool = False) -> Note:
+                 pinned: bool = False, allow_secret: bool = False) -> Note:
         return self.add_notes([Draft(text, list(symbols), list(files), type, list(tags), source, session,
-                                     private, origin)], queue_if_busy=queue_if_busy, allow_secret=allow_secret)[0]
+                                     private, origin, pinned)], queue_if_busy=queue_if_busy, allow_secret=allow_secret)[0]
 
-    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False, allow_secret: bool = False
+    def add_notes(self, drafts: list[Draft], queue_if_busy: bool = False, then=None, allow_secret: bool = False
                   ) -> list[Note | None]:
         """Add notes in one batch (one undo reverts them all). Everything is checked and every
         link resolved before anything is written. A draft whose `origin` some note already has
@@ -211,7 +217,10 @@ class NoteOps:
         `queue_if_busy` (a write from the agent's side: MCP, `note add`, hooks): when another
         process keeps the database for longer than `store.queue_after` seconds, the notes go to
         the journal (core/journal.py) and come back with state "queued" and no links yet; their
-        ids are final, and whichever process writes next adds them with their links resolved."""
+        ids are final, and whichever process writes next adds them with their links resolved.
+
+        `then(con, batch)`: more work in the same transaction and batch, once the notes are
+        written (the import's --move); it returns the notes it concerned, recorded as "move"."""
         checked = [(dataclasses.replace(d, tags=check_tags(d.tags)), check_text(d.text), check_type(d.type))
                    for d in drafts]
         ids = [new_note_id() for _ in drafts]
@@ -220,16 +229,16 @@ class NoteOps:
         marks = refuse([text for _, text, _ in checked], [allow_secret] * len(checked))  # before anything is written
         stamp, head = now(), self._head()
         if not queue_if_busy:
-            return self._add_checked(checked, ids, stamp, head, marks)
+            return self._add_checked(checked, ids, stamp, head, marks, then)
         try:
             with self.store.patience(self.config.queue_after):
-                return self._add_checked(checked, ids, stamp, head, marks)
+                return self._add_checked(checked, ids, stamp, head, marks, then)
         except StoreBusy:
             pass
         from tether.core import journal
 
         queued = [Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp, head, "queued",
-                       d.private, [], d.origin, mark) for (d, text, kind), nid, mark in zip(checked, ids, marks)]
+                       d.private, [], d.origin, mark, d.pinned) for (d, text, kind), nid, mark in zip(checked, ids, marks)]
         try:
             journal.append(self.dir, [{**dataclasses.asdict(n), "symbols": d.symbols, "files": d.files}
                                       for n, (d, _, _) in zip(queued, checked)])
@@ -237,7 +246,7 @@ class NoteOps:
             raise TetherError(f"the database is busy and the note could not be queued: {e}") from None
         return queued
 
-    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None, marks: list[str]
+    def _add_checked(self, checked, ids: list[str], stamp: str, head: str | None, marks: list[str], then=None
                      ) -> list[Note | None]:
         if not self.store.path.exists():
             self.index()
@@ -249,14 +258,14 @@ class NoteOps:
                 never_indexed = True
             else:
                 never_indexed = False
-                out = self._write_new(con, checked, ids, stamp, head, marks)
+                out = self._write_new(con, checked, ids, stamp, head, marks, then)
         if never_indexed:
             self.index()
             with self.store.write() as con:
-                out = self._write_new(con, checked, ids, stamp, head, marks)
+                out = self._write_new(con, checked, ids, stamp, head, marks, then)
         return out
 
-    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None, marks: list[str]
+    def _write_new(self, con, checked, ids: list[str], stamp: str, head: str | None, marks: list[str], then=None
                    ) -> list[Note | None]:
         links = self._links_for_many(con, [(d.symbols, d.files) for d, _, _ in checked])
         out: list[Note | None] = []
@@ -266,9 +275,12 @@ class NoteOps:
                 out.append(None)
                 continue
             out.append(Note(nid, text, kind, sorted(set(d.tags)), d.source, d.session, stamp, stamp,
-                            head, "active", d.private, ls, d.origin, mark))
+                            head, "active", d.private, ls, d.origin, mark, d.pinned))
             origins.add(d.origin)
-        self._record_many(con, self.store.next_batch(con), [(n.source, "add", None, n) for n in out if n])
+        batch = self.store.next_batch(con)
+        self._record_many(con, batch, [(n.source, "add", None, n) for n in out if n])
+        if then is not None:
+            self._record_many(con, batch, [("user", "move", n, n) for n in then(con, batch)])
         return out
 
     def apply_journal(self, con) -> tuple[set[str], list[dict]]:
@@ -304,7 +316,7 @@ class NoteOps:
                 mark = None if missing else d.get("secret")  # with a remark added, scanned again
                 note = Note(d["id"], text, d["type"], sorted(tags), d.get("source") or "agent", d.get("session"),
                             d["created_at"], now(), d.get("commit"), "active", bool(d.get("private")), links,
-                            d.get("origin"), mark if isinstance(mark, str) else None)
+                            d.get("origin"), mark if isinstance(mark, str) else None, d.get("pinned") is True)
                 added.append((note.source, "add", None, note))
                 known.add(note.id)
                 origins.add(note.origin)
@@ -346,7 +358,8 @@ class NoteOps:
         return out
 
     def edit_note(self, note_id: str, text: str | None = None, type: str | None = None,
-                  tags: list[str] | None = None, private: bool | None = None, allow_secret: bool = False) -> Note:
+                  tags: list[str] | None = None, private: bool | None = None, pinned: bool | None = None,
+                  actor: str = "user", allow_secret: bool = False) -> Note:
         text = check_text(text) if text is not None else None
         type = check_type(type) if type is not None else None
 
@@ -355,9 +368,10 @@ class NoteOps:
             n.type = type or n.type
             n.tags = check_tags(tags) if tags is not None else n.tags
             n.private = n.private if private is None else private
+            n.pinned = n.pinned if pinned is None else pinned
             return n
 
-        return self._change([note_id], "edit", change, allow_secret=allow_secret)[0]
+        return self._change([note_id], "edit", change, actor, allow_secret)[0]
 
     def link_note(self, note_id: str, symbols: list[str] = (), files: list[str] = ()) -> Note:
         def change(con, n: Note) -> Note:
@@ -392,8 +406,11 @@ class NoteOps:
             links: list[Link] = []
             for l in n.links:
                 target = moves.get(l.target) or l.target
-                if l.kind == "file":
-                    fresh = self._anchor_file(con, target) if self.store.file_row(con, target) else None
+                if l.kind in ("file", "dir"):
+                    try:
+                        fresh = self._anchor_file(con, target)
+                    except NotFound:
+                        fresh = None
                 else:
                     sym = self.store.symbol(con, target)
                     fresh = self._anchor_symbol(con, sym) if sym else None
@@ -458,11 +475,25 @@ class NoteOps:
                 raise TetherError("nothing to undo")
             undo_batch, stamp = self.store.next_batch(con), now()
             entries = self.store.batch_entries(con, batch)
+            edits = self.store.file_edits(con, batch)
+            for rel, _, after_sha in edits:  # a file edited since: restoring it would lose those edits
+                try:
+                    current = (self.root / rel).read_bytes()
+                except OSError:
+                    current = None
+                if current is None or hashlib.sha1(current).hexdigest() != after_sha:
+                    raise TetherError(f"cannot undo: {rel} changed since tether rewrote it (batch {batch}); put it "
+                                      "back as tether left it, or restore the entries by hand")
             self.store.put_notes(con, [from_snapshot(before) or (note_id, None)
                                        for _, _, note_id, before, _ in entries])
             self.store.add_history(con, [(undo_batch, stamp, "user", "undo", note_id, after, before, batch)
                                          for _, _, note_id, before, after in entries])
-        return [(op, note_id) for _, op, note_id, _, _ in entries]
+            for rel, before, _ in edits:  # last: a failure rolls the notes back too
+                from tether.core.outputs.managed_block import atomic_write
+
+                path = self.root / rel
+                atomic_write(path, before, path.stat().st_mode & 0o7777)
+        return [(op, note_id) for _, op, note_id, _, _ in entries] + [("edit", rel) for rel, _, _ in edits]
 
     def history(self, note_id: str | None = None, limit: int = 100) -> list[dict]:
         if not self.store.path.exists() and not note_id:

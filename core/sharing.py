@@ -75,7 +75,8 @@ SHARED_STATES = ("active", "archived")
 
 _OPEN, _CLOSE, _LINKS = "+++\n", "\n+++\n", "\n+++ links\n"
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit", "secret")
+_NOTE_KEYS = ("id", "type", "state", "tags", "source", "session", "origin", "created", "updated", "commit", "secret",
+              "pinned")
 _LINK_KEYS = ("target", "kind", "moved_from", "commit", "code_hash", "sig_hash", "blind_hash", "anchor_text", "deps")
 
 
@@ -130,6 +131,8 @@ def render(note: Note) -> str:
                        ("updated", note.updated_at), ("commit", note.commit), ("secret", allowed)):
         if value is not None:
             front.append(f"{key} = {_q(value)}")
+    if note.pinned:
+        front.append("pinned = true")
     out = _OPEN + "\n".join(front) + _CLOSE + note.text + "\n"
     if note.links or _LINKS in note.text + "\n":
         out += _LINKS + "\n".join(_render_link(l) for l in note.links)
@@ -237,10 +240,13 @@ def _parse(data: str, expect_id: str | None) -> Note:
     raw_links = links.get("links", [])
     if not isinstance(raw_links, list):
         raise FormatError("links must be [[links]] tables")
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise FormatError("pinned must be true or false")
     return Note(note_id, text, kind, list(tags), _str(meta, "source"), _str(meta, "session", None), created,
                 updated, _str(meta, "commit", None), state, False,
                 [_parse_link(l, i) for i, l in enumerate(raw_links, 1)], _str(meta, "origin", None),
-                ALLOWED if _str(meta, "secret", None) == ALLOWED else None)
+                ALLOWED if _str(meta, "secret", None) == ALLOWED else None, pinned)
 
 
 def _parse_link(d, i: int) -> Link:
@@ -249,8 +255,8 @@ def _parse_link(d, i: int) -> Link:
         raise FormatError(f"{where}: not a table")
     _only(d, _LINK_KEYS, where)
     kind = _str(d, "kind", where=where)
-    if kind not in ("symbol", "file"):
-        raise FormatError(f"{where}: kind must be 'symbol' or 'file', not '{kind}'")
+    if kind not in ("symbol", "file", "dir"):
+        raise FormatError(f"{where}: kind must be 'symbol', 'file' or 'dir', not '{kind}'")
     deps = d.get("deps", {})
     if not isinstance(deps, dict) or not all(isinstance(v, str) for v in deps.values()):
         raise FormatError(f"{where}: deps must map ids to hashes (strings)")

@@ -5,7 +5,8 @@ stale     the code changed: the signature, or only the body
 moved     the id is gone but the same code lives under another id (renamed, moved to another
           file, its class renamed), found by fingerprint, name-blind fingerprint, then by name
           and text similarity (moved and changed)
-orphaned  gone, and nothing matches
+orphaned  gone, and nothing matches (for a directory link: no indexed file is left below it;
+          a directory link is never stale, whatever changes inside)
 suspect   unchanged, but a direct dependency (callee, base) changed since the anchor
 """
 
@@ -34,10 +35,14 @@ def statuses(store, con, notes: list[Note], read_source=None) -> list[LinkStatus
     gone_files = [l.anchor.code_hash for n in notes for l in n.links
                   if l.kind == "file" and l.target not in file_hashes and l.anchor.code_hash]
     files_by_hash = store.files_by_hash(con, gone_files) if gone_files else {}
+    dirs = store.dirs_present(con, sorted({l.target for n in notes for l in n.links if l.kind == "dir"}))
     out = []
     for n in notes:
         for l in n.links:
-            if l.kind == "file":
+            if l.kind == "dir":  # never stale for what changed inside: only gone or not
+                status, to, reason = ("fresh", None, "") if l.target in dirs else \
+                    ("orphaned", None, "the directory is gone")
+            elif l.kind == "file":
                 status, to, reason = _file_status(l, file_hashes, files_by_hash)
             else:
                 status, to, reason = _symbol_status(l, current, candidates, read_source)

@@ -58,7 +58,8 @@ class FileState:
     blob_id: str | None
 
 
-NOTE_COLUMNS = "id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin, secret"
+NOTE_COLUMNS = ("id, text, type, tags, source, session, created_at, updated_at, commit, state, private, origin, secret, "
+                "pinned")
 LINK_COLUMNS = "note_id, target, kind, code_hash, sig_hash, blind_hash, anchor_text, commit, deps, moved_from, position"
 
 
@@ -92,7 +93,7 @@ class NoteStore:
         if kept:
             _insert_columns(con, "notes", NOTE_COLUMNS, [
                 (n.id, n.text, n.type, n.tags, n.source, n.session, n.created_at, n.updated_at, n.commit, n.state,
-                 n.private, n.origin, n.secret) for n in kept])
+                 n.private, n.origin, n.secret, n.pinned) for n in kept])
         links = [(n.id, l.target, l.kind, l.anchor.code_hash, l.anchor.sig_hash, l.anchor.blind_hash, l.anchor.text,
                   l.anchor.commit, json.dumps(l.anchor.deps, sort_keys=True), l.moved_from, i)
                  for n in kept for i, l in enumerate(n.links)]
@@ -108,7 +109,7 @@ class NoteStore:
             params["ids"] = ids
         rows = con.execute(f"SELECT {NOTE_COLUMNS} FROM notes WHERE {where} ORDER BY created_at, id",
                            params).fetchall()
-        notes = {r[0]: Note(*r[:11], links=[], origin=r[11], secret=r[12]) for r in rows}
+        notes = {r[0]: Note(*r[:11], links=[], origin=r[11], secret=r[12], pinned=bool(r[13])) for r in rows}
         for n in notes.values():
             n.tags = list(n.tags or [])
         if notes:
@@ -170,6 +171,15 @@ class NoteStore:
         return con.execute(f"SELECT seq, batch, \"at\", actor, op, note_id, before, after, undoes FROM history {where} "
                            f"ORDER BY seq DESC LIMIT {int(limit)}", args).fetchall()
 
+    def add_file_edit(self, con, batch: int, path: str, before: bytes, after_sha: str) -> None:
+        con.execute("INSERT INTO file_edits VALUES (?, ?, ?, ?)", [batch, path, before, after_sha])
+
+    def file_edits(self, con, batch: int) -> list[tuple[str, bytes, str]]:
+        """(path, bytes before, sha1 of the bytes written) of the files batch `batch` rewrote."""
+        rows = con.execute("SELECT path, before, after_sha FROM file_edits WHERE batch = ? ORDER BY path",
+                           [batch]).fetchall()
+        return [(p, bytes(b), s) for p, b, s in rows]
+
     # -- sharing (core/sharing.py) ------------------------------------------------------
 
     def sync_state(self, con) -> str | None:
@@ -223,6 +233,15 @@ class NoteStore:
 
     def indexed_paths(self, con) -> set[str]:
         return {r[0] for r in con.execute("SELECT path FROM files WHERE skipped IS NULL").fetchall()}
+
+    def dirs_present(self, con, dirs: list[str]) -> set[str]:
+        """Which of `dirs` (paths without a final '/') hold at least one indexed file."""
+        if not dirs:
+            return set()
+        rows = con.execute("""SELECT DISTINCT t.d FROM (SELECT unnest($1) AS d) t WHERE EXISTS (
+                                SELECT 1 FROM files f WHERE f.skipped IS NULL AND starts_with(f.path, t.d || '/'))""",
+                           [dirs]).fetchall()
+        return {r[0] for r in rows}
 
     def file_hashes(self, con, paths: list[str]) -> dict[str, str]:
         rows = con.execute("SELECT path, code_hash FROM files WHERE path IN (SELECT unnest($1)) AND skipped IS NULL",
@@ -694,10 +713,10 @@ class Store(NoteStore):
 
     # -- capsule (core/capsule.py) -------------------------------------------------------
 
-    def capsule_links(self, con) -> list[tuple[str, bool, str | None, str | None]]:
-        """(note id, private, link target, link kind) of every active note, one row per link;
+    def capsule_links(self, con) -> list[tuple[str, bool, bool, str | None, str | None]]:
+        """(note id, private, pinned, link target, link kind) of every active note, one row per link;
         target and kind are None for a project-wide note. Ordered by note id, then link position."""
-        return con.execute("""SELECT n.id, n.private, l.target, l.kind FROM notes n
+        return con.execute("""SELECT n.id, n.private, coalesce(n.pinned, false), l.target, l.kind FROM notes n
                               LEFT JOIN links l ON l.note_id = n.id WHERE n.state = 'active'
                               ORDER BY n.id, l.position""").fetchall()
 

@@ -98,7 +98,7 @@ def test_focus_notes_always_in_when_the_budget_allows(make_project):
     for budget in (120, 150, 400, 2000):
         c = project.capsule(symbols=["handle"], budget=budget, now=NOW)
         assert c.tokens <= budget and c.notes[0].note.id == focus, budget
-        assert len(c.omitted) == 0 or "did not fit" in c.markdown
+        assert all(o.reason == "not in focus" for o in c.omitted) or "did not fit" in c.markdown
     c = project.capsule(symbols=["handle"], budget=60, now=NOW)
     assert c.notes == [] and c.omitted[0].note.id == focus  # did not fit: listed first
 
@@ -132,13 +132,27 @@ def test_task_text_names_symbols_files_and_words(graph):
 def test_project_wide_notes_compete_and_no_focus_is_the_whole_project(graph):
     project, _, ids = graph
     wide = project.add_note("We use black; CI fails otherwise.", type="gotcha").id
+    about = project.add_note("handle() must stay idempotent: clients retry.", type="gotcha").id
+    pinned = project.add_note("Never log request bodies.", type="gotcha", pinned=True).id
     c = project.capsule(symbols=["handle"], now=NOW)
     got = by_id(c)
-    assert wide in got and got[wide].score < got[ids["focus"]].score
+    # a project-wide note earns its place: its text names the focus, or it is pinned
+    assert wide not in got and about in got and pinned in got
+    assert got[about].score < got[ids["focus"]].score <= got[pinned].score
+    assert [(o["id"], o["reason"]) for o in c.to_json()["omitted"]] == [(wide, "not in focus")]
+    assert "_1 project-wide note not about this focus left out; `tether capsule --format json` lists them._" \
+        in c.markdown
     assert c.markdown.index("### Project-wide") < c.markdown.index("### `pkg/service.py::handle`")
+    # the task's words bring it in; so does naming the focus's file or its directory
+    assert wide in by_id(project.capsule(task="reformat with black", now=NOW))
+    dir_note = project.add_note("Everything in pkg/ is typed.").id
+    assert dir_note in by_id(project.capsule(symbols=["handle"], now=NOW))
+    assert dir_note in by_id(project.capsule(files=["pkg"], now=NOW))
+    project.edit_note(wide, pinned=True)
+    assert wide in by_id(project.capsule(symbols=["handle"], now=NOW))
     whole = project.capsule(now=NOW)
-    assert whole.notes[0].note.id == wide  # project-wide notes lead without a focus
-    assert set(by_id(whole)) == set(ids.values()) | {wide}
+    assert whole.notes[0].note.id in {wide, about, pinned, dir_note}  # project-wide notes lead without a focus
+    assert set(by_id(whole)) == set(ids.values()) | {wide, about, pinned, dir_note}
     assert whole.markdown.startswith("## Notes from tether\n_Focus: the whole project._\n")
 
 

@@ -4,12 +4,12 @@ import dataclasses
 
 import pytest
 
+from tether.core.prose_links import mentions
 from tether.core.claude_md_import import (
     ALREADY_IMPORTED,
     apply_import,
     front_matter_paths,
     guess_type,
-    mentions,
     plan_import,
     slugify,
     split_entries,
@@ -383,7 +383,8 @@ def test_plan_is_plain_data(project):
     """The CLI can print --json straight from the plan."""
     p = plan_import(project).entries[3]
     d = dataclasses.asdict(p)
-    assert set(d) == {"source", "line", "text", "type", "tags", "origin", "symbols", "files", "unresolved", "skip", "secret"}
+    assert set(d) == {"source", "line", "end", "text", "type", "tags", "origin", "symbols", "files", "unresolved",
+                      "skip", "secret"}
     assert p.linked and not plan_import(project).entries[0].linked
 
 

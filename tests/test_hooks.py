@@ -80,9 +80,15 @@ def test_session_start_on_a_quiet_branch_gives_the_project(repo):
     assert "wait" not in text.split("---")[-1]  # nothing to triage
     (project.root / "app/admin.py").write_text(FILES["app/admin.py"] + "\n\ndef extra():\n    pass\n")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
+    # a project-wide note not about the changes: not in their capsule, so the project's notes come
+    assert text.startswith("tether notes for this session (branch main: uncommitted changes: nothing noted about "
+                           "these changes, so the project's most important notes).") and n in text
+    m = project.add_note("app/admin.py is generated: never edit it by hand", type="gotcha").id
+    text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     assert text.startswith("tether notes for this session (branch main: uncommitted changes).")
-    assert n in text  # project-wide notes count for any focus
-    project.set_state([n], "archived")
+    assert m in text and n not in text  # it names the changed file; the other is counted in the last line
+    assert "1 project-wide note not about this focus left out" in text
+    project.set_state([n, m], "archived")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     assert "_No relevant notes._" in text and "save_observation" in text
 
@@ -168,6 +174,23 @@ def test_branch_focus(repo, tmp_path):
                                                              "plus uncommitted ones")
     (tmp_path / "plain").mkdir()
     assert branch_focus(tmp_path / "plain") == (None, None)
+
+
+def test_session_start_leaves_loosely_related_notes_out_and_counts_them(make_project):
+    chain = {"app/a.py": "def first():\n    return second()\n\n\ndef second():\n    return third()\n\n\n"
+                         "def third():\n    return 3\n",
+             "app/b.py": "from app.a import third\n\n\ndef far():\n    return third()\n"}
+    project, git = make_project(chain)
+    project.init()
+    near = project.add_note("first() is the entry point", symbols=["first"]).id
+    loose = project.add_note("far() is only for the admin script", symbols=["far"]).id
+    branch(git, "feature")
+    commit(git, "touch first", {"app/a.py": chain["app/a.py"].replace("return second()", "return second() or 0")})
+    scores = {c.note.id: c.score for c in project.capsule(diff="main...").notes}
+    assert scores[near] >= 0.05 > scores[loose] > 0  # in the --diff capsule, but loosely
+    text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
+    assert near in text and loose not in text
+    assert "1 loosely related note left out" in text
 
 
 # -- post-tool-use: notes on the code the agent touches -------------------------------------

@@ -17,7 +17,8 @@ FILES = {
     ".env": "API_KEY=sk-live-SECRETVALUE\n",
     "deploy/server.pem": "-----BEGIN PRIVATE KEY----- SECRETVALUE\n",
 }
-TOOLS = {"save_observation", "get_capsule", "search_notes", "list_stale", "get_symbol", "confirm_note", "archive_note"}
+TOOLS = {"save_observation", "get_capsule", "search_notes", "list_stale", "get_symbol", "confirm_note", "archive_note",
+         "pin_note"}
 
 
 @pytest.fixture
@@ -227,3 +228,20 @@ def test_secret_text_is_withheld_even_when_indexed(make_project):
     p.index()
     detail = p.note_detail(note.id)
     assert "SECRET" not in json.dumps([d.get("diff", "") for d in detail.links])
+
+
+def test_project_wide_note_is_offered_links_and_pin_note_sets_always_on(project):
+    async def steps(call, client):
+        text, err = await call("save_observation", content="UserService.reset drops the cache; never call it twice")
+        assert not err and "- none: a project-wide note" in text
+        assert "Its text names this code" in text and "- app/users.py::UserService.reset (symbol)" in text
+        nid = text.split()[2]
+        text, err = await call("save_observation", content="reset is linked", linked_symbols=["UserService.reset"])
+        assert not err and "Its text names" not in text
+        text, err = await call("pin_note", id=nid)
+        assert not err and text.startswith(f"pinned note {nid}")
+        return nid
+
+    nid = session(project.root, steps)
+    assert project.note(nid).pinned and project.note(nid).links == []
+    assert nid in {c.note.id for c in project.capsule(symbols=["Admin.refresh"]).notes}

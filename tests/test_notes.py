@@ -221,3 +221,21 @@ def test_bad_stdin_and_no_database(make_project, tmp_path):
     assert not (p.root / ".tether").exists()
     r = subprocess.run(tether + ["note", "add", "-"], input=b"\xff\xfe", capture_output=True, env=env)
     assert r.returncode == 2 and r.stderr == b"tether: the text on stdin is not UTF-8 (byte 0)\n"
+
+
+def test_pin_from_the_cli_is_kept_shared_and_undone(project, capsys, monkeypatch):
+    from tether.core.sharing import parse, render
+
+    monkeypatch.chdir(project.root)
+    assert main(["note", "add", "Rules of the house: small commits.", "--pin"]) == 0
+    nid = capsys.readouterr().out.split()[0]
+    assert project.note(nid).pinned
+    assert main(["note", "show", nid, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["pinned"] is True
+    text = (project.root / ".tether" / "notes" / f"{nid}.md").read_text("utf-8")
+    assert "\npinned = true\n" in text and parse(text, nid).pinned
+    assert main(["note", "edit", nid, "--no-pin"]) == 0
+    assert not project.note(nid).pinned
+    assert "pinned" not in render(project.note(nid))  # an unpinned note's file is as before the flag
+    assert main(["undo"]) == 0
+    assert project.note(nid).pinned

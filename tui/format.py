@@ -142,6 +142,8 @@ def note_markdown(note: Note, status: str, links: list, now: datetime, show_link
         head += " · " + " ".join(f"#{t}" for t in note.tags)
     if note.state != "active":
         head += f" · *{note.state}*"
+    if note.pinned:
+        head += " · pinned"
     parts = [head, "", note.text]
     if show_links and links:
         parts.append("")

@@ -189,11 +189,13 @@ def write_block(root: Path, path: str | Path, content: str, dry_run: bool = Fals
                         dry_run)
     if dry_run or not result.changed:
         return result
-    _atomic_write(real, new, None if created else real.stat().st_mode & 0o7777)
+    atomic_write(real, new, None if created else real.stat().st_mode & 0o7777)
     return result
 
 
-def _atomic_write(path: Path, data: bytes, mode: int | None) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it over `path` (mode None: a
+    new file's default permissions)."""
     if mode is None:
         umask = os.umask(0)
         os.umask(umask)

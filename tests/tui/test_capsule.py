@@ -71,7 +71,8 @@ async def test_task_budget_include_exclude(demo, project: Project):
         await pilot.pause(0.4)
         await settle(pilot)
         assert screen.capsule.budget == 150 and screen.capsule.tokens <= 150
-        assert screen.capsule.omitted and all(r.reason == "budget" for r in screen.rows if r.state == "omitted")
+        omitted = {r.reason for r in screen.rows if r.state == "omitted"}
+        assert "budget" in omitted and omitted <= {"budget", "not in focus"}
         await pilot.press("plus")
         await settle(pilot)
         assert budget.value == "650"

@@ -1,5 +1,5 @@
 """Notes: the table, its filters and sort; add (with link autocomplete), edit, link, unlink,
-archive, delete and undo, each checked in the database afterwards."""
+archive, delete, pin and undo, each checked in the database afterwards."""
 
 from __future__ import annotations
 
@@ -208,6 +208,19 @@ async def test_archive_delete_and_undo(demo, project: Project):
         await pilot.press("x")
         await settle(pilot)
         assert project.note(note.id).state == "active"
+        # P pins it always on, again unpins; u undoes
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert project.note(note.id).pinned
+        assert any("pinned: in every capsule" in n for n in notifications(app))
+        _select(screen, note.id)
+        await pilot.press("P")
+        await settle(pilot)
+        assert not project.note(note.id).pinned
+        await pilot.press("u")
+        await settle(pilot)
+        assert project.note(note.id).pinned
 
 
 async def test_enter_shows_the_note_in_browse(demo, project: Project):
@@ -235,3 +248,4 @@ async def test_errors_are_notifications(demo, project: Project, monkeypatch):
         assert "the database is busy (another process is writing)" in notifications(app)
         assert app.is_running and isinstance(app.screen, NotesScreen)
         await wait_for(pilot, lambda: app.screen.query_one("#table", DataTable).row_count == 16)
+

@@ -341,7 +341,7 @@ class BrowseScreen(TetherScreen):
 def _link_filter(d: Detail):
     """Whether a link status belongs to what `d` shows: into a directory, a file, or one symbol."""
     if d.kind == "directory":
-        return lambda st: any(t and t.startswith(d.target + "/") for t in (st.target, st.to))
+        return lambda st: any(t and (t == d.target or t.startswith(d.target + "/")) for t in (st.target, st.to))
     if d.kind == "file":
         return lambda st: any(t and (t == d.target or t.startswith(d.target + "::")) for t in (st.target, st.to))
     return lambda st: d.target in (st.target, st.to)

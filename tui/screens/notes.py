@@ -37,6 +37,7 @@ class NotesScreen(TetherScreen):
         Binding("l", "link", "Link", id="notes.link"),
         Binding("L", "unlink", "Unlink", show=False, id="notes.unlink"),
         Binding("x", "archive", "Archive", id="notes.archive"),
+        Binding("P", "pin", "Pin (always on)", show=False, id="notes.pin"),
         Binding("d,delete", "delete", "Delete", id="notes.delete"),
         Binding("s", "sort", "Sort", show=False, id="notes.sort"),
         Binding("slash", "search", "Search", id="notes.search"),
@@ -270,6 +271,16 @@ class NotesScreen(TetherScreen):
         state, word = ("active", "restored") if v.note.state == "archived" else ("archived", "archived")
         self.run_job(lambda p: p.set_state([note_id], state),
                      lambda n: self.notify(f"{word} note {note_id} — u undoes", timeout=3), write=True)
+
+    def action_pin(self) -> None:
+        """Pin the note always on (in every capsule, whatever the focus), or unpin it."""
+        v = self._need()
+        if v is None:
+            return
+        note_id, pinned = v.note.id, not v.note.pinned
+        word = "pinned: in every capsule" if pinned else "unpinned: in capsules when relevant"
+        self.run_job(lambda p: p.edit_note(note_id, pinned=pinned),
+                     lambda n: self.notify(f"{note_id} {word} — u undoes", timeout=3), write=True)
 
     def action_delete(self) -> None:
         v = self._need()
