@@ -522,42 +522,60 @@ class Store(NoteStore):
         rows += con.execute(f"SELECT DISTINCT path, source, 'bindings' FROM bindings {where_b}", args).fetchall()
         return rows
 
-    def set_import_targets(self, con, resolved: list[tuple[str, str, str, str | None]]) -> None:
-        """resolved: (path, source, table, target path or None)."""
+    def set_import_targets(self, con, resolved: list[tuple[str, str, str, str | None]]) -> set[str]:
+        """resolved: (path, source, table, target path or None). Returns the paths whose bindings
+        now point elsewhere: the names they import may resolve differently."""
+        rebound: set[str] = set()
         for table, col, src_col in (("refs", "dst", "target"), ("bindings", "target_path", "source")):
             rows = [(p, s, t) for p, s, tb, t in resolved if tb == table]
             if not rows:
                 continue
             extra = "AND refs.kind = 'imports'" if table == "refs" else ""
-            con.execute(
+            changed = con.execute(
                 f"UPDATE {table} SET {col} = t.target FROM (SELECT unnest($1) AS path, unnest($2) AS source, "
-                f"unnest($3) AS target) t WHERE {table}.path = t.path AND {table}.{src_col} = t.source {extra}",
-                [list(c) for c in zip(*rows)])
+                f"unnest($3) AS target) t WHERE {table}.path = t.path AND {table}.{src_col} = t.source {extra} "
+                f"AND {table}.{col} IS DISTINCT FROM t.target RETURNING {table}.path",
+                [list(c) for c in zip(*rows)]).fetchall()
+            if table == "bindings":
+                rebound.update(r[0] for r in changed)
+        return rebound
 
     def symbol_names(self, con, paths: list[str]) -> set[str]:
         rows = con.execute("SELECT DISTINCT name FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall()
         return {r[0] for r in rows}
 
-    def resolve_names(self, con, names: set[str] | None = None) -> None:
+    def symbol_ids(self, con, paths: list[str]) -> set[str]:
+        rows = con.execute("SELECT id FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall()
+        return {r[0] for r in rows}
+
+    def resolve_names(self, con, names: set[str] | None = None, paths: list[str] = (),
+                      vanished: set[str] = frozenset()) -> None:
         """Resolve calls and inherits to symbol ids. `self.x()` / `this.x()`: a member of the
         caller's class, else of one of its base classes, else nothing. Other names: the same file
         (a top-level definition first), names imported from a resolved file, then a name unique
         among the files of the same language (C with C++, JavaScript with TypeScript).
 
-        `names`: the names of symbols that appeared or vanished; only refs to those (and new,
-        dangling or unresolved refs) are resolved again. None: everything."""
+        `names` None: every ref. Otherwise only the refs whose answer can have changed: those of
+        `paths` (parsed again, or importing from another file now), those to `names` (symbols
+        that appeared or vanished), those resolved to a `vanished` id, and self-calls (their
+        answer follows base classes elsewhere). The rest, resolved or not, keep what they have:
+        in a large repository most refs stay unresolved (macros, other libraries), and looking at
+        all of them again would cost what a full run costs."""
         if names is None:
-            con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
+            con.execute("CREATE OR REPLACE TEMP TABLE todo AS SELECT rowid AS rid FROM refs WHERE kind <> 'imports'")
         else:
-            con.execute("""UPDATE refs SET dst = NULL WHERE kind <> 'imports' AND dst IS NOT NULL
-                           AND (target IN (SELECT unnest($1)) OR dst NOT IN (SELECT id FROM symbols))""",
-                        [sorted(names)])
-        plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call"
+            con.execute("""CREATE OR REPLACE TEMP TABLE todo AS SELECT rowid AS rid FROM refs
+                           WHERE kind <> 'imports' AND (path IN (SELECT unnest($1)) OR target IN (SELECT unnest($2))
+                                 OR dst IN (SELECT unnest($3)) OR self_call)""",
+                        [sorted(paths), sorted(names), sorted(vanished)])
+        con.execute("UPDATE refs SET dst = NULL WHERE rowid IN (SELECT rid FROM todo)")
+        plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call AND r.rowid IN (SELECT rid FROM todo)"
         steps = [
             # self.x() / this.x(): a member of the caller's class
             """UPDATE refs SET dst = m.id FROM symbols caller, symbols m
                WHERE refs.dst IS NULL AND refs.self_call AND refs.kind = 'calls' AND caller.id = refs.src
-                 AND m.parent_id = caller.parent_id AND m.name = refs.target""",
+                 AND m.parent_id = caller.parent_id AND m.name = refs.target
+                 AND refs.rowid IN (SELECT rid FROM todo)""",
             # the same file: a top-level definition first, then any unique one
             f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
@@ -589,7 +607,8 @@ class Store(NoteStore):
                  SELECT r.rowid AS rid, min(m.id) AS id FROM refs r JOIN symbols caller ON caller.id = r.src
                    JOIN refs base ON base.kind = 'inherits' AND base.src = caller.parent_id AND base.dst IS NOT NULL
                    JOIN symbols m ON m.parent_id = base.dst AND m.name = r.target
-                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' GROUP BY r.rowid HAVING count(*) = 1) c
+                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' AND r.rowid IN (SELECT rid FROM todo)
+                 GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
         ]
         for sql in steps[:-1]:
@@ -599,6 +618,7 @@ class Store(NoteStore):
         for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
             con.execute(f"""UPDATE refs SET dst = u.id FROM (
                               SELECT name, min(id) AS id FROM symbols WHERE language IN (SELECT unnest($1))
+                                AND name IN (SELECT target FROM refs WHERE rowid IN (SELECT rid FROM todo))
                               GROUP BY name HAVING count(*) = 1) u
                             WHERE {plain.replace("r.", "refs.")} AND u.name = refs.target
                               AND refs.path IN (SELECT path FROM files WHERE language IN (SELECT unnest($1)))""",

@@ -20,9 +20,12 @@ SEED = int(os.environ.get("TETHER_TEST_SEED") or random.randrange(1 << 30))
 
 
 def module(i: int, calls: int) -> str:
-    return (f"from pkg.m{calls} import f{calls}\n\n\n"
+    """A module calling into another one: a function, an import, a base class there, a self-call
+    resolved through that base class."""
+    return (f"from pkg.m{calls} import f{calls}, C{calls}\n\n\n"
             f"def f{i}(x):\n    return f{calls}(x) + {i}\n\n\n"
-            f"class C{i}:\n    def run(self):\n        return f{i}(1)\n")
+            f"class C{i}(C{calls}):\n    def run(self):\n        return f{i}(1) + self.base{calls}()\n\n"
+            f"    def base{i}(self):\n        return {i}\n")
 
 
 def tables(project: Project) -> dict[str, list]:

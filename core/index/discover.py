@@ -81,6 +81,7 @@ def discover(root: Path, config: Config, known: dict[str, FileState] | None = No
 
 
 def _classify(root: Path, names, config: Config, found: Discovery) -> None:
+    base = os.path.join(root, "")
     excluded = pathspec.GitIgnoreSpec.from_lines(config.exclude_patterns)
     included = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
     for rel in sorted(names):
@@ -88,13 +89,14 @@ def _classify(root: Path, names, config: Config, found: Discovery) -> None:
             if not rel.startswith(_OWN):
                 found.skipped.append(Skipped(rel, "secret" if config.is_secret(rel) else _EXCLUDED))
             continue
-        _admit(root, rel, config, found)
+        _admit(base, rel, config, found)
 
 
-def _admit(root: Path, rel: str, config: Config, found: Discovery) -> os.stat_result | None:
-    """A path tether's patterns let in: indexed, or skipped for what its stat says."""
+def _admit(base: str, rel: str, config: Config, found: Discovery) -> os.stat_result | None:
+    """A path tether's patterns let in: indexed, or skipped for what its stat says. `base`: the
+    root as a string ending in a separator (a Path per file costs more than the stat)."""
     try:
-        st = os.lstat(root / rel)
+        st = os.lstat(base + rel)
     except OSError:
         return None  # deleted in the working tree
     if stat.S_ISLNK(st.st_mode):
@@ -113,11 +115,12 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
             last: Scan) -> Discovery | None:
     """The previous run's files, stat'ed again, plus the paths found in directories whose time
     moved; None when an ignore file changed and only a full discovery can tell."""
+    base = os.path.join(root, "")
     dirs = dict(last.dirs)
     new: list[str] = []
     for d, mtime in last.dirs.items():
         try:
-            if os.lstat(os.path.join(root, d)).st_mtime_ns == mtime:
+            if os.lstat(base + d).st_mtime_ns == mtime:
                 continue
         except OSError:
             del dirs[d]  # gone: its files are gone too
@@ -126,17 +129,18 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
     if any(_is_ignore_file(p) for p in new if p not in known):
         return None
     found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs))
+    index = repo.index  # each access reads the index file again
     for rel in sorted(known):
         reason = reasons.get(rel)
         if reason == "secret" or reason == _EXCLUDED:
-            if rel in repo.index or os.path.lexists(root / rel):
+            if rel in index or os.path.lexists(base + rel):
                 found.skipped.append(Skipped(rel, reason))
             continue
-        st = _admit(root, rel, config, found)
+        st = _admit(base, rel, config, found)
         if _is_ignore_file(rel) and (st is None or (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns))
                                      != (known[rel].size, known[rel].mtime_ns)):
             return None
-    fresh = [p for p in new if p not in known and (p in repo.index or not repo.path_is_ignored(p))]
+    fresh = [p for p in new if p not in known and (p in index or not repo.path_is_ignored(p))]
     if fresh:
         _classify(root, fresh, config, found)
         found.files.sort(key=lambda c: c.path)

@@ -168,13 +168,18 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 if found.scan is not None:
                     store.set_discovery_scan(con, found.scan.to_json())
                 names = store.symbol_names(con, written + removed) if known else None
+                old_ids = store.symbol_ids(con, written + removed) if known else set()
                 store.drop_files(con, written + removed)
                 store.load_staged(con, staging)
                 store.touch_files(con, same)
                 if changed:
                     added = any(p not in known for p in written)
-                    _resolve_imports(con, store, present, None if (added or removed) else written)
-                    store.resolve_names(con, None if names is None else names | store.symbol_names(con, written))
+                    rebound = _resolve_imports(con, store, present, None if (added or removed) else written)
+                    if names is None:
+                        store.resolve_names(con, None)
+                    else:
+                        store.resolve_names(con, names | store.symbol_names(con, written), sorted(set(written) | rebound),
+                                            old_ids - store.symbol_ids(con, written))
                 report.seconds = time.perf_counter() - started
                 report.symbols, report.edges = store.add_run(
                     con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
@@ -229,10 +234,11 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         progress(total, total)
 
 
-def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> None:
+def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> set[str]:
+    """Point imports at the files they name; returns the files whose bindings now point elsewhere."""
     rows = store.import_sources(con, only)
     found: dict[tuple[str, str], str | None] = {}  # an import is in refs and, with its names, in bindings
     for path, source, _ in rows:
         if (path, source) not in found:
             found[path, source] = resolve_import(source, path, paths)
-    store.set_import_targets(con, [(path, source, table, found[path, source]) for path, source, table in rows])
+    return store.set_import_targets(con, [(path, source, table, found[path, source]) for path, source, table in rows])
