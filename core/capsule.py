@@ -192,11 +192,12 @@ class _Seeds:
 
 def build(project, focus: Focus, budget: int, max_chars: int | None = None, include=(), exclude=(),
           shared_only: bool = False, dates: bool = False, now: datetime | None = None,
-          changes=None, min_score: float = 0.0) -> Capsule:
+          changes=None, min_score: float = 0.0, compact: bool = False) -> Capsule:
     """The capsule for `focus`. `shared_only`: leave private notes out (for files under git);
     `dates`: show each note's date instead of its age (for files, which outlive the day);
     `changes`: the gitdiff.Changes of a --diff focus (computed by the caller); `min_score`:
-    notes scoring less (not pinned) are left out as loosely related, and counted."""
+    notes scoring less (not pinned) are left out as loosely related, and counted; `compact`:
+    the lean rendering hooks inject (see _Renderer)."""
     check_limits(budget, max_chars)
     with project.store.read() as con:
         picked = _select(project, con, focus, include, exclude, changes)
@@ -222,7 +223,7 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
     for c in aside:
         counts[c.reason] = counts.get(c.reason, 0) + 1
     markdown, chosen, over = pack(kept, budget, max_chars, shown, symbols, dates, now, private=len(held),
-                                  aside=counts)
+                                  aside=counts, compact=compact)
     if not markdown:
         seeds.warnings.append(f"the budget ({budget} tokens{f', {max_chars} characters' if max_chars else ''}) "
                               f"is too small for anything; {len(over)} relevant notes left out")
@@ -232,14 +233,16 @@ def build(project, focus: Focus, budget: int, max_chars: int | None = None, incl
 
 def pack(ordered: list[CapsuleNote], budget: int, max_chars: int | None = None, focus: list[str] = (),
          symbols: dict[str, Symbol] | None = None, dates: bool = False, now: datetime | None = None,
-         private: int = 0, aside: dict[str, int] | None = None) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
+         private: int = 0, aside: dict[str, int] | None = None,
+         compact: bool = False) -> tuple[str, list[CapsuleNote], list[CapsuleNote]]:
     """Fill greedily in the given order and render: (markdown, taken, left over). The markdown
     never exceeds `budget` tokens (estimate_tokens) nor `max_chars` characters. `focus`: what
     the header names, as markdown (empty: the whole project); `private`: notes left out as private, counted
-    in the footer; `aside`: notes set aside before the fill, by reason (ASIDE), counted there too."""
+    in the footer; `aside`: notes set aside before the fill, by reason (ASIDE), counted there too;
+    `compact`: the lean rendering hooks inject (see _Renderer)."""
     check_limits(budget, max_chars)
     renderer = _Renderer(list(focus), symbols or {}, dates, now or datetime.now(timezone.utc), budget, max_chars,
-                         aside or {})
+                         aside or {}, compact)
     chosen, over = renderer.fill(ordered, private)
     for c in over:
         c.reason = "budget"
@@ -676,10 +679,17 @@ def age(stamp: str, now: datetime) -> str:
 
 class _Renderer:
     """Markdown as the concatenation of pieces — header, per group a heading, per note a block,
-    footer — so the size of any selection is the sum of its pieces' sizes."""
+    footer — so the size of any selection is the sum of its pieces' sizes.
+
+    `compact` is what hooks inject into every session, where each token is paid again: no header
+    (the hook's first line says what the notes are for), a group is its symbol's id and line (no
+    signature), a note is its type, id and text, with a warning line only for a link
+    that is not fresh (no age, no `also linked`), and the last line counts only the related
+    notes left out (over the limit, or loosely related), which `get_capsule` gives."""
 
     def __init__(self, focus: list[str], symbols: dict[str, Symbol], dates: bool, now: datetime,
-                 budget: int, max_chars: int | None, aside: dict[str, int]):
+                 budget: int, max_chars: int | None, aside: dict[str, int], compact: bool = False):
+        self.compact = compact
         self.aside = aside
         self.focus = focus
         self.symbols = symbols
@@ -692,7 +702,7 @@ class _Renderer:
         self.show_footer = True
 
     def header(self) -> str:
-        if not self.show_header:
+        if not self.show_header or self.compact:
             return ""
         if not self.focus:
             what = "the whole project"
@@ -703,6 +713,11 @@ class _Renderer:
         return f"## Notes from tether\n_Focus: {what}._\n"
 
     def group(self, node: str | None) -> str:
+        if self.compact:
+            sym = self.symbols.get(node) if node else None
+            gone = sym is None and node is not None and "::" in node
+            where = f" (line {sym.start_line})" if sym else " (gone)" if gone else ""
+            return "\nProject-wide:\n" if node is None else f"\n{_code(node)}{where}:\n"
         if node is None:
             return "\n### Project-wide\n"
         sym = self.symbols.get(node)
@@ -719,21 +734,30 @@ class _Renderer:
         n = c.note
         when = n.updated_at[:10] if self.dates else age(n.updated_at, self.now)
         lines = [_safe(l.rstrip()) for l in n.text.strip("\n").splitlines()] or [""]
-        out = [f"- **{n.type}** ({when}, `{n.id}`): {lines[0]}".rstrip()]
+        first = f"{n.type} `{n.id}`" if self.compact else f"**{n.type}** ({when}, `{n.id}`)"
+        out = [f"- {first}: {lines[0]}".rstrip()]
         out += [f"  {l}" if l else "" for l in lines[1:]]
         many = len(c.links) > 1
         for st in c.links:
             if st.status != "fresh":
-                where = f" ({_code(st.target)})" if many else ""
+                target = st.target
+                if self.compact and c.group and target.startswith(c.group.split("::", 1)[0] + "::"):
+                    target = target.split("::", 1)[1]  # the group names the file already
+                where = f" ({_code(target)})" if many and not (self.compact and st.target == c.group) else ""
                 out.append(f"  ⚠ {st.status}{where}: {st.reason or st.status}")
         others = [_node(st) for st in c.links if _node(st) != c.group]
-        if others and c.group is not None:
+        if others and c.group is not None and not self.compact:
             out.append("  also linked: " + ", ".join(_code(o) for o in others))
         return "\n".join(out) + "\n"
 
     def footer(self, over: int, private: int, empty: bool) -> str:
         if not self.show_footer:
             return ""
+        if self.compact:
+            more = over + self.aside.get("loosely related", 0)
+            if empty or not more:
+                return ""
+            return f"\n(+{more} related note{'s' if more != 1 else ''}: `get_capsule`)\n"
         if empty and not over and not private and not self.aside:
             return "\n_No relevant notes._\n"
         parts = []

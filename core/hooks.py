@@ -110,30 +110,29 @@ def session_start(project, payload: dict, now=None) -> HookResult:
         changed = [p for p in [*changes.files, *changes.deleted] if not p.startswith(".tether/")]
         if not changed:  # nothing changed on this branch: the whole project
             diff, label = None, "no changes on this branch yet: the project's most important notes"
+    # Every session pays for these lines: the MCP server's instructions explain the tools, so
+    # the hook only says what is true now, in one short line each.
     triage, suspect = _triage_counts(project)
     queued = len(project.queued_notes())
     lines = []
     if triage:
-        lines.append(f"{triage} tether note{'s' if triage != 1 else ''} wait{'s' if triage == 1 else ''} for "
-                     "triage: the code they describe changed since they were written. The user can triage them "
-                     "with `tether` (terminal UI) or `tether stale`; you can list them with the MCP tool "
-                     "`list_stale`, then `confirm_note` what still holds and `archive_note` what does not.")
-    if suspect:
-        lines.append(f"({suspect} more only depend on code that changed: low severity.)")
+        lines.append(f"{triage} tether note{'s' if triage != 1 else ''} to triage ({'its' if triage == 1 else 'their'} "
+                     "code changed" + (f"; {suspect} more only depend on changed code" if suspect else "")
+                     + "): `list_stale`.")
+    elif suspect:
+        lines.append(f"{suspect} tether note{'s' if suspect != 1 else ''} only depend on changed code: `list_stale`.")
     if queued:
         lines.append(f"{queued} note{'s' if queued != 1 else ''} saved while the database was busy "
-                     f"{'are' if queued != 1 else 'is'} queued and will be added at tether's next write.")
-    lines.append("When you learn something about this code that a later session should know (a gotcha, a "
-                 "decision, a convention), save it with the tether MCP tool `save_observation`, linked to the "
-                 "symbols it is about. `get_capsule` gives the notes for a task; `search_notes` finds notes.")
-    trailer = "\n---\n" + "\n".join(lines) + "\n"
-    intro = f"tether notes for this session ({label}).\n\n" if label else ""
+                     f"{'are' if queued != 1 else 'is'} queued for tether's next write.")
+    lines.append("Save what a later session should know with `save_observation`.")
+    trailer = "\n" + "\n".join(lines) + "\n"
+    intro = f"tether notes ({label}):\n" if label else ""
     result = _answer(project, "SessionStart", intro, trailer,
                      dict(diff=diff, budget=project.config.budget, min_score=SESSION_MIN_SCORE if diff is not None else 0.0),
                      now=now, need_notes=diff is not None)
     if not result.stdout:  # nothing noted about this branch's changes: the project's most important notes
-        intro = f"tether notes for this session ({label}: nothing noted about these changes, so the " \
-                "project's most important notes).\n\n"
+        intro = f"tether notes ({label}: nothing noted about these changes, so the project's most " \
+                "important notes):\n"
         result = _answer(project, "SessionStart", intro, trailer, dict(budget=project.config.budget), now=now)
     _remember(project, payload.get("session_id"), result.notes, fresh=True)
     return result
@@ -153,7 +152,7 @@ def user_prompt(project, payload: dict, now=None) -> HookResult:
         return HookResult()
     prompt = prompt[:2000]
     shown = _shown(project, payload.get("session_id"))
-    result = _answer(project, "UserPromptSubmit", "tether notes relevant to this prompt:\n\n", "",
+    result = _answer(project, "UserPromptSubmit", "tether notes relevant to this prompt:\n", "",
                      dict(task=prompt, budget=max(1, project.config.budget // 2), exclude=shown),
                      now=now, need_notes=True)
     _remember(project, payload.get("session_id"), result.notes)
@@ -198,12 +197,11 @@ def post_tool_use(project, payload: dict, now=None) -> HookResult:
     if kind == "read":
         where = f"`{path}`" + ("" if (first, last) == (1, None) else
                                f" lines {first}–{last}" if last is not None else f" from line {first}")
-        intro, trailer = "tether notes on the code you just read:\n\n", ""
+        intro, trailer = f"tether notes on the code you just read ({where}):\n", ""
     else:
-        where = f"`{path}`"
-        intro = "tether notes on code your edit just changed (a note may no longer hold):\n\n"
+        intro = f"tether notes on code your edit of `{path}` just changed (a note may no longer hold):\n"
         trailer = "\n" + EDIT_INSTRUCTION + "\n"
-    markdown, chosen, _ = pack(found.notes, chars, chars, [where], found.symbols, now=now)
+    markdown, chosen, _ = pack(found.notes, chars, chars, (), found.symbols, now=now, compact=True)
     if not chosen:
         return HookResult()
     text = json.dumps({"hookSpecificOutput": {"hookEventName": "PostToolUse",
@@ -330,16 +328,16 @@ def _answer(project, event: str, intro: str, trailer: str, options: dict, now=No
     room = HOOK_LIMIT - overhead
     capsule = None
     while room > 200:
-        capsule = project.capsule(max_chars=room, now=now, **options)
+        capsule = project.capsule(max_chars=room, now=now, compact=True, **options)
         out = wrap(intro + capsule.markdown + trailer)
         if len(out) <= HOOK_LIMIT:
             break
         room -= len(out) - HOOK_LIMIT + 50  # JSON escapes made it longer: build a smaller one
         capsule = None
-    if capsule is None or (need_notes and not capsule.notes):
-        if need_notes or len(wrap(trailer)) > HOOK_LIMIT:
+    if capsule is None or not capsule.notes:  # no notes: the trailer alone, if anything
+        if need_notes or not trailer.strip() or len(wrap(trailer)) > HOOK_LIMIT:
             return HookResult()
-        return HookResult(wrap(trailer.lstrip("\n-")))
+        return HookResult(wrap(trailer.lstrip("\n")))
     return HookResult(out, None, [c.note.id for c in capsule.notes])
 
 

@@ -415,13 +415,15 @@ class Project(NoteOps):
 
     def capsule(self, symbols=(), files=(), task: str | None = None, diff: str | None = None,
                 budget: int | None = None, max_chars: int | None = None, include=(), exclude=(),
-                for_file: bool = False, reindex: bool = False, now=None, min_score: float = 0.0):
+                for_file: bool = False, reindex: bool = False, now=None, min_score: float = 0.0,
+                compact: bool = False):
         """The notes relevant to a focus, ranked, within `budget` tokens (default: [capsule]
         budget) and `max_chars` characters: a core.capsule.Capsule. `diff`: None (no diff focus),
         "" (the working tree against HEAD) or a revision (`REV...`: its merge base with HEAD).
         `include`/`exclude`: note ids pinned first or dropped. `for_file`: as written into a file
         (private notes left out, dates instead of ages). `min_score`: below it, a note is left out
-        as loosely related (counted in the last line). The index is used as it is — updated
+        as loosely related (counted in the last line). `compact`: the lean rendering hooks
+        inject. The index is used as it is — updated
         first only with `reindex`, for `diff`, or when the repository was never indexed."""
         from tether.core import capsule as cap
 
@@ -436,7 +438,7 @@ class Project(NoteOps):
             self.index()
         focus = cap.Focus(tuple(symbols), tuple(files), task, diff)
         return cap.build(self, focus, budget, max_chars, include, exclude, shared_only=for_file, dates=for_file,
-                         now=now, changes=changes, min_score=min_score)
+                         now=now, changes=changes, min_score=min_score, compact=compact)
 
     def check(self, base: str | None = None, head: str | None = None, staged: bool = False):
         """The shared notes the change from `base` (default: the merge base with the default branch)

@@ -281,19 +281,21 @@ def _entry(i: int, text: str, kind: str, status: str, nlinks: int, group: str | 
                           st.integers(0, 3), st.sampled_from(["a.py::f0", "a.py::f1", "b.py", "gone.py::x"])),
                 max_size=25),
        st.integers(1, 600), st.one_of(st.none(), st.integers(1, 3000)), st.integers(0, 3),
-       st.lists(_TEXT, max_size=3), st.booleans())
-def test_budget_never_exceeded(rows, budget, max_chars, private, focus, dates):
+       st.lists(_TEXT, max_size=3), st.booleans(), st.booleans())
+def test_budget_never_exceeded(rows, budget, max_chars, private, focus, dates, compact):
     entries = [_entry(i, *row) for i, row in enumerate(rows)]
     sym = Symbol("a.py::f0", "function", "f0", "a.py", "python", 3, 9, 0, 10, "def f0(x: `int`)", None, "", "", "")
-    md, taken, left = pack(entries, budget, max_chars, focus, {"a.py::f0": sym}, dates, NOW, private)
+    md, taken, left = pack(entries, budget, max_chars, focus, {"a.py::f0": sym}, dates, NOW, private,
+                           compact=compact)
     assert estimate_tokens(md) <= budget
     assert max_chars is None or len(md) <= max_chars
     assert sorted(e.note.id for e in taken + left) == sorted(e.note.id for e in entries)  # nothing lost
     assert all(e.reason == "budget" for e in left)
     for e in taken:
         assert f"`{e.note.id}`" in md
-    if left and md:
-        assert f"{len(left)} more relevant note" in md  # counted in the footer
+    if left and (taken if compact else md):  # a compact capsule without notes says nothing
+        counted = f"(+{len(left)} related note" if compact else f"{len(left)} more relevant note"
+        assert counted in md  # counted in the footer
     kept = {e.note.id for e in taken}  # taken in the order given
     assert [e.note.id for e in taken] == [e.note.id for e in entries if e.note.id in kept]
 

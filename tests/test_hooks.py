@@ -59,12 +59,15 @@ def test_session_start_gives_the_branch_capsule_and_triage(repo):
     code, out, err = hook("session-start", payload)
     assert (code, err) == (0, "")
     text = context(out, "SessionStart")
-    assert text.startswith("tether notes for this session (branch feature: changes against main, plus "
-                           "uncommitted ones).\n\n## Notes from tether")
-    assert "refresh must hold the pool lock" in text and about_refresh in text
+    # the whole answer: every line of it is paid by every session on this branch
+    assert text == ("tether notes (branch feature: changes against main, plus uncommitted ones):\n\n"
+                    "`app/users.py::UserService.refresh` (line 2):\n"
+                    f"- gotcha `{about_refresh}`: refresh must hold the pool lock\n"
+                    "  ⚠ stale: body changed (signature unchanged)\n\n"
+                    "1 tether note to triage (its code changed): `list_stale`.\n"
+                    "Save what a later session should know with `save_observation`.\n")
     assert about_billing not in text  # not about this branch's changes
-    assert "1 tether note waits for triage" in text and "`tether` (terminal UI) or `tether stale`" in text
-    assert "save_observation" in text and len(out) <= HOOK_LIMIT
+    assert len(out) <= HOOK_LIMIT
     shown = json.loads((project.dir / "sessions" / "s1.json").read_text())["notes"]
     assert shown == [about_refresh]
 
@@ -75,22 +78,22 @@ def test_session_start_on_a_quiet_branch_gives_the_project(repo):
     r = run_hook("session-start", json.dumps({"session_id": "s2", "cwd": str(project.root)}))
     assert r.error is None
     text = context(r.stdout, "SessionStart")
-    assert text.startswith("tether notes for this session (no changes on this branch yet: the project's most "
-                           "important notes).\n\n## Notes from tether\n_Focus: the whole project._") and n in text
-    assert "wait" not in text.split("---")[-1]  # nothing to triage
+    assert text == ("tether notes (no changes on this branch yet: the project's most important notes):\n\n"
+                    f"Project-wide:\n- convention `{n}`: we never call the payment API from tests\n\n"
+                    "Save what a later session should know with `save_observation`.\n")  # nothing to triage
     (project.root / "app/admin.py").write_text(FILES["app/admin.py"] + "\n\ndef extra():\n    pass\n")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     # a project-wide note not about the changes: not in their capsule, so the project's notes come
-    assert text.startswith("tether notes for this session (branch main: uncommitted changes: nothing noted about "
-                           "these changes, so the project's most important notes).") and n in text
+    assert text.startswith("tether notes (branch main: uncommitted changes: nothing noted about "
+                           "these changes, so the project's most important notes):") and n in text
     m = project.add_note("app/admin.py is generated: never edit it by hand", type="gotcha").id
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
-    assert text.startswith("tether notes for this session (branch main: uncommitted changes).")
-    assert m in text and n not in text  # it names the changed file; the other is counted in the last line
-    assert "1 project-wide note not about this focus left out" in text
+    assert text.startswith("tether notes (branch main: uncommitted changes):")
+    assert m in text and n not in text  # it names the changed file; the other is not about the changes
+    assert "related note" not in text  # nor counted: a get_capsule call on the changes would not give it
     project.set_state([n, m], "archived")
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
-    assert "_No relevant notes._" in text and "save_observation" in text
+    assert text == "Save what a later session should know with `save_observation`.\n"  # no notes: one line
 
 
 def test_session_start_fits_claude_codes_limit(repo):
@@ -102,7 +105,9 @@ def test_session_start_fits_claude_codes_limit(repo):
     r = run_hook("session-start", json.dumps({"cwd": str(project.root)}))
     assert r.error is None and len(r.stdout) <= HOOK_LIMIT
     text = context(r.stdout, "SessionStart")
-    assert "did not fit" in text and text.rstrip().endswith("`search_notes` finds notes.")
+    shown = text.count("- insight `")
+    assert 0 < shown < 40 and f"(+{40 - shown} related notes: `get_capsule`)" in text
+    assert text.rstrip().endswith("`save_observation`.")
 
 
 def test_user_prompt_is_off_by_default_then_adds_relevant_notes_once(repo):
@@ -190,7 +195,7 @@ def test_session_start_leaves_loosely_related_notes_out_and_counts_them(make_pro
     assert scores[near] >= 0.05 > scores[loose] > 0  # in the --diff capsule, but loosely
     text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
     assert near in text and loose not in text
-    assert "1 loosely related note left out" in text
+    assert "(+1 related note: `get_capsule`)" in text  # counted
 
 
 # -- post-tool-use: notes on the code the agent touches -------------------------------------
@@ -245,8 +250,9 @@ def test_read_gives_the_notes_on_the_lines_read_each_once_per_session(noted):
     r = read(project, "app/users.py", offset=2, limit=2)  # refresh's lines only
     assert r.error is None
     text = context(r.stdout, "PostToolUse")
-    assert text.startswith("tether notes on the code you just read:\n\n## Notes from tether\n"
-                           "_Focus: `app/users.py` lines 2–3._")
+    assert text.startswith("tether notes on the code you just read (`app/users.py` lines 2–3):\n\n"
+                           "`app/users.py::UserService.refresh` (line 2):\n"
+                           f"- gotcha `{ids['refresh']}`: refresh must hold the pool lock\n")
     assert ids["refresh"] in text and "refresh must hold the pool lock" in text and ids["file"] in text
     assert ids["reset"] not in text and ids["charge"] not in text
     assert text.index(ids["refresh"]) < text.index(ids["file"])  # the very lines read before the whole file
@@ -265,7 +271,7 @@ def test_read_of_a_file_changed_since_the_index_warns_and_follows_its_lines(note
     path = project.root / "app/users.py"
     path.write_text("# a header\n\n\n" + path.read_text().replace("return 1", "return 10"))  # not re-indexed
     text = context(read(project, "app/users.py", offset=4, limit=3).stdout, "PostToolUse")
-    assert "### `app/users.py::UserService.refresh` (app/users.py:5)" in text  # its line now
+    assert "`app/users.py::UserService.refresh` (line 5):" in text  # its line now
     assert ids["refresh"] in text and "⚠ stale: body changed (signature unchanged)" in text
     assert ids["reset"] not in text  # lines 8-9 now
 
@@ -292,7 +298,7 @@ def test_edit_names_the_notes_on_the_code_it_changed_with_the_instruction(noted)
     read(project, "app/users.py")  # given already: an edit names them again all the same
     r = edit(project, "app/users.py", "        return 1\n", "        self.pool.acquire()\n        return 1\n")
     text = context(r.stdout, "PostToolUse")
-    assert text.startswith("tether notes on code your edit just changed")
+    assert text.startswith("tether notes on code your edit of `app/users.py` just changed")
     assert ids["refresh"] in text and "⚠ stale: body changed (signature unchanged)" in text
     assert ids["file"] in text  # the file's code changed too
     assert ids["reset"] not in text and ids["charge"] not in text

@@ -148,8 +148,10 @@ def run_case(name: str, fixture: str, package: str | None, changed: str, oracle:
         shown = [nid for nid in on_changed if nid in context]
         t_before = estimate_tokens(before)
         t_after, t_hook = estimate_tokens(after), estimate_tokens(context)
-        start, end = context.find("## Notes from tether"), context.rfind("\n---\n")
-        t_capsule = estimate_tokens(context[start:end]) if 0 <= start < end else 0
+        # the capsule: between the first line (what the notes are for) and the closing lines
+        # after the last blank line (triage, save_observation)
+        start, end = context.find("\n"), context.rfind("\n\n")
+        t_capsule = estimate_tokens(context[start + 1:end + 1]) if 0 <= start < end else 0
         return {"case": name, "entries": entries, "names_code": names_code, "linked": linked, "right": right,
                 "wrong": wrong, "missed": missed, "wrong_list": wrong_list, "moved": len(plan.moved),
                 "tokens_before": t_before, "tokens_claude_md_after": t_after, "tokens_hook": t_hook,
