@@ -1,16 +1,20 @@
 """Fingerprints from the tree-sitter tree, never from raw text.
 
 A fingerprint hashes two views of a node, both blind to formatting:
-  * its structure: the S-expression tree-sitter prints for it (named node types and
-    field names, no text), without comments, string internals, docstrings, grouping
-    parentheses and closing brackets;
+  * its structure (`shape`): the S-expression tree-sitter prints for it (named node types and
+    field names, no text) with every node opened and closed, so a statement moved into or out
+    of a block, an argument moved between nested calls or an operator regrouped changes it;
+    comments, string internals and docstrings left out, grouping parentheses replaced by their
+    content, and the language's equivalent spellings made one (Python's optional tuple
+    parentheses, a JavaScript arrow's lone parameter);
   * its tokens: the file's bytes with comments and docstrings blanked, single quotes
     read as double quotes, then all whitespace (except inside string literals),
     commas, semicolons and parentheses removed.
 Whitespace, comments, docstrings, quote style, trailing commas and redundant
 parentheses therefore change neither; any real token change alters the tokens, and
-any change of meaning through grouping alters the structure. Everything runs in C
-(tree-sitter printing, regex, bytes ops), which keeps a cold index near parse speed.
+any change of nesting or grouping alters the structure. Everything runs in C
+(tree-sitter printing, string searches and replacements, regex, bytes ops), which keeps a cold
+index near parse speed.
 
 Literals a formatter respells, where the language table asks for it, are read in one
 spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
@@ -108,37 +112,114 @@ _NUMBER_FORMATS = {
 
 
 @cache
-def _noise(spec: LanguageSpec) -> tuple[str, ...]:
-    """Openings of what a shape leaves out: noise leaves and grouping nodes this grammar has."""
+def _noise(spec: LanguageSpec) -> tuple[tuple[str, bool], ...]:
+    """The leaves a shape leaves out (comments, string internals this grammar has), inner ones first
+    (an escape sequence inside a string's content, a doc comment's parts inside the comment), each
+    with whether it can stand under a field name."""
     from tree_sitter_language_pack import get_language
 
     lang = get_language(spec.name)
-    leaves = [t for t in sorted(set(spec.comments) | set(_STRING_INTERNALS)) if lang.id_for_node_kind(t, True)]
-    return tuple(f" ({t}" for t in leaves) + tuple(f"({t} " for t in sorted(spec.transparent))
+    leaves = [t for t in set(spec.comments) | set(_STRING_INTERNALS) if lang.id_for_node_kind(t, True)]
+    inner = ("escape_sequence", *_DOC_PARTS)
+    return tuple((f" ({t})", t in _DOC_PARTS) for t in sorted(leaves, key=lambda t: (t not in inner, t)))
 
 
-def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = ()) -> str:
-    """The normalised structure of `node`, leaving out the subtrees whose range is in `holes`.
+_DOC_PARTS = ("outer_doc_comment_marker", "inner_doc_comment_marker", "doc_comment")  # Rust's, labelled
+# A missing token is printed with its text, which may be a bracket: `(MISSING ")")`.
+_MISSING = re.compile(r'\(MISSING "[^"]*"\)')
 
-    Closing brackets go first, so a leaf `(comment)` is the opening ` (comment` alone.
+
+def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
+          groups: list[tuple[int, int]] = ()) -> str:
+    """The canonical structure of `node`, leaving out the subtrees whose range is in `holes`, the
+    nodes whose range is in `groups` replaced by their content (@group captures).
+
+    The S-expression tree-sitter prints (named node types and field names, no text), every node
+    opened and closed, so any change of nesting shows; then, by string operations in C: comments
+    and string internals dropped, grouping nodes (`spec.transparent`) replaced by their content,
+    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`).
     """
-    if holes:
+    if holes or groups:
         parts: list[str] = []
-        _print_around(node, sorted(holes), parts)
-        text = " ".join(parts)
+        _print_around(node, sorted([(s, e, _HOLE) for s, e in holes] + [(s, e, _GROUP) for s, e in groups]), parts)
+        text = " ".join(parts).replace(" )", ")")
     else:
         text = str(node)
     for old, new in spec.node_rewrites:
         if old in text:
             text = text.replace(old, new)
-    text = text.replace(")", "")
-    for old in _noise(spec):
-        if old in text:
-            text = text.replace(old, "")
+    for leaf, labelled in _noise(spec):  # " (comment)"
+        if leaf[1:] in text:
+            if labelled:
+                text = re.sub(r" [a-z_]+: " + re.escape(leaf[1:]), "", text)
+            text = text.replace(leaf, "")
+    for t in spec.transparent:
+        opener = f"({t} "
+        if opener in text:
+            text = _unwrap(_no_missing(text), opener)
     for old, new in spec.structure_rewrites:
         if old in text:
             text = text.replace(old, new)
+    for label, opener in spec.spread:
+        if label + opener in text:
+            text = _spread(_no_missing(text), label, opener)
     return text
+
+
+def _no_missing(text: str) -> str:
+    """`text` without the token texts of missing nodes, which may be brackets: `(MISSING ")")`."""
+    return _MISSING.sub("(MISSING)", text) if '(MISSING "' in text else text
+
+
+def _close(text: str, i: int) -> int:
+    """The index of the bracket closing the one at `i` (string searches: no loop over characters)."""
+    depth, k = 0, i
+    while True:
+        c = text.find(")", k)
+        depth += text.count("(", k, c) - 1
+        if depth == 0:
+            return c
+        k = c + 1
+
+
+def _unwrap(text: str, opener: str) -> str:
+    """`text` with every node that `opener` opens replaced by its content."""
+    cuts: list[tuple[int, int]] = []
+    i = text.find(opener)
+    while i >= 0:
+        cuts += ((i, len(opener)), (_close(text, i), 1))
+        i = text.find(opener, i + 1)
+    cuts.sort()
+    parts, pos = [], 0
+    for at, n in cuts:
+        parts.append(text[pos:at])
+        pos = at + n
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _spread(text: str, label: str, opener: str) -> str:
+    """`label (opener A B ...)` as `label A label B ...` when it has two children or more: Python's
+    `x[(a, b)]` is `x[a, b]`, which tree-sitter prints as two `subscript:` fields."""
+    key = label + opener
+    parts, pos = [], 0
+    i = text.find(key)
+    while i >= 0:
+        end = _close(text, i + len(label))
+        kids, k = [], i + len(key)
+        while k < end:
+            e = _close(text, k)
+            kids.append(text[k : e + 1])
+            k = e + 2
+        if len(kids) > 1:
+            kids = [_spread(kid, label, opener) if key in kid else kid for kid in kids]
+            parts += (text[pos:i], " ".join(label + kid for kid in kids))
+            pos = end + 1
+            i = text.find(key, pos)
+        else:
+            i = text.find(key, i + 1)
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def head(spec: LanguageSpec, body_shape: str) -> str:
@@ -150,19 +231,27 @@ def head(spec: LanguageSpec, body_shape: str) -> str:
     return body_shape
 
 
-def _print_around(node, holes: list[tuple[int, int]], parts: list[str], field: str | None = None) -> None:
+_GROUP, _HOLE = 0, 1
+
+
+def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], field: str | None = None) -> None:
+    """Print `node` as `str()` does, without the holes of `cuts` and with its groups as their content."""
     s, e = node.start_byte, node.end_byte
-    inside = holes[bisect_left(holes, (s, 0)) : bisect_left(holes, (e, 0))]
+    inside = cuts[bisect_left(cuts, (s,)) : bisect_left(cuts, (e,))]
     label = f"{field}: " if field else ""
     if not inside:
         parts.append(label + str(node))
-    elif (s, e) in inside:
         return
-    else:
+    if (s, e, _HOLE) in inside:
+        return
+    group = (s, e, _GROUP) in inside
+    if not group:
         parts.append(f"{label}({node.type}")
-        for k, child in enumerate(node.children):
-            if child.is_named:
-                _print_around(child, inside, parts, node.field_name_for_child(k))
+    for k, child in enumerate(node.children):
+        if child.is_named:
+            _print_around(child, inside, parts, node.field_name_for_child(k) or (field if group else None))
+    if not group:
+        parts.append(")")
 
 
 def fingerprint(structure_text: str, tokens: bytes) -> str:
