@@ -17,7 +17,29 @@ from typing import Callable, Iterator
 
 def program(source: str) -> str:
     """The oracle: the `ast` of `source` without positions and docstrings (`del` as above)."""
-    tree = ast.parse(source)
+    return ast.dump(_normalised(ast.parse(source)), annotate_fields=False)
+
+
+def functions(source: str) -> dict[str, str]:
+    """{dotted name (`Class.method`, `outer.inner`): the oracle's dump} of every function in
+    `source` whose dotted name is unique there."""
+    found: dict[str, list[str]] = {}
+
+    def visit(node, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = prefix + child.name
+                if not isinstance(child, ast.ClassDef):
+                    found.setdefault(name, []).append(ast.dump(child, annotate_fields=False))
+                visit(child, name + ".")
+            else:
+                visit(child, prefix)
+
+    visit(_normalised(ast.parse(source)), "")
+    return {name: dumps[0] for name, dumps in found.items() if len(dumps) == 1}
+
+
+def _normalised(tree):
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
@@ -26,7 +48,7 @@ def program(source: str) -> str:
             node.body = body[1:] or [ast.Pass()]
         if isinstance(node, ast.Delete) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple):
             node.targets = node.targets[0].elts
-    return ast.dump(tree, annotate_fields=False)
+    return tree
 
 
 class _Source:

@@ -203,6 +203,11 @@ CHANGED = [  # (file, before, after): real changes that look like respellings
     ("m.py", "'a\\\\'", "'a'"),  # an escaped backslash
     ("m.py", "'a\\'b'", "'a\\\\b'"),
     ("m.py", "f'{x}'", "'{x}'"),
+    ("m.py", "'a' 'b'", "'a' 'c'"),
+    ("m.py", "r'a' 'b'", "r'ab'"),  # a raw part and a plain one: not joined
+    ("m.py", "'\\xab'", "'\\xac'"),
+    ("m.py", "r'\\xAB'", "r'\\xab'"),  # no escape in a raw string
+    ("m.py", "'\\\\xAB'", "'\\\\xab'"),  # an escaped backslash, then text
     ("m.py", "1.", "1"),  # float, int
     ("m.py", "1.0", "10"),
     ("m.py", "1J", "1"),
@@ -364,6 +369,10 @@ PY_FORMATTED = [
     ("return (\n        not x\n    )", "return not x"),
     ("x = 1;", "x = 1"),
     ("x = 1  # one\n\n\n    y = 2", "x = 1\n    y = 2"),
+    ('return "a " \\\n        "b"', 'return (\n        "a "\n        "b"\n    )'),
+    ('return "a " f"{b}" "c"', 'return f"a {b}c"'),  # ruff joins implicit concatenations
+    ("return 'a' 'b'", 'return "ab"'),
+    ("return b'\\xA6' + '\\u00E9'", "return b'\\xa6' + '\\u00e9'"),  # ruff lowercases hexadecimal escapes
 ]
 PY_NESTING = [  # same tokens, another program
     ("for i in a:\n        t += i\n        log(t)", "for i in a:\n        t += i\n    log(t)"),

@@ -58,6 +58,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     skip: list[object] = []
     strings: list[object] = []
     groups: list[tuple[int, int]] = []
+    concats: list[object] = []
     for _, caps in matches:
         # The commonest captures first: calls, then strings and comments.
         if (found := caps.get("call.name")) is not None:
@@ -67,6 +68,8 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
             strings += found
         elif (found := caps.get("skip")) is not None:
             skip += found
+        elif (found := caps.get("concat")) is not None:
+            concats += found
         elif (found := caps.get("group")) is not None:
             groups += [(n.start_byte, n.end_byte) for n in found if all(c.type != "," for c in n.children)]
         elif (found := caps.get("inherit.name")) is not None:
@@ -89,7 +92,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
     _nest(ordered)
 
-    text = FileText(source, spec, skip, strings, root)
+    text = FileText(source, spec, skip, strings, root, concats)
     groups.sort()
     result = FileResult(path=path, language=spec.name, syntax_errors=int(root.has_error))
     seen: dict[str, int] = {}

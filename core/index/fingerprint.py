@@ -55,8 +55,11 @@ _UPPER_NUMBER = re.compile(rb"[0-9][A-Z]|0x[0-9a-f_]*[A-F]")
 _NUMBER = re.compile(rb"\b(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*\.?[\d_]*[eE][+-]?\d+)[jJlL]?")
 # A backslash before a quote; an escape only where the tree has an escape_sequence there.
 _ESCAPED_QUOTE = re.compile(rb"\\['\"]")
-# Python string prefixes in their one spelling: lower case, no u, r first.
-_PLAIN_PREFIXES = frozenset({b"r", b"b", b"f", b"t", b"rb", b"rf", b"rt"})
+# A hexadecimal escape with an upper-case digit; an escape only where the tree has an escape_sequence there.
+_UPPER_HEX_ESCAPE = re.compile(rb"\\(?:x[0-9a-f]?[A-F][0-9a-fA-F]?|u[0-9a-fA-F]{0,3}[A-F][0-9a-fA-F]*|U[0-9a-fA-F]{0,7}[A-F][0-9a-fA-F]*)")
+# Python string prefixes in their one spelling: lower case, no u, r first, no f (an f-string's fields
+# are in the structure, and an f-string without one is the plain string it equals).
+_PLAIN_PREFIXES = frozenset({b"r", b"b", b"t", b"rb", b"rt"})
 
 
 def _black_number(text: bytes) -> bytes:
@@ -163,6 +166,8 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
     for label, opener in spec.spread:
         if label + opener in text:
             text = _spread(_no_missing(text), label, opener)
+    if spec.concatenation and f"({spec.concatenation} " in text:
+        text = _merge(_no_missing(text), f"({spec.concatenation} ")
     return text
 
 
@@ -222,6 +227,26 @@ def _spread(text: str, label: str, opener: str) -> str:
     return "".join(parts)
 
 
+def _merge(text: str, opener: str) -> str:
+    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`."""
+    parts, pos = [], 0
+    i = text.find(opener)
+    while i >= 0:
+        end = _close(text, i)
+        kids, k = [], i + len(opener)
+        while k < end:
+            e = _close(text, k)
+            kids.append(text[k : e + 1])
+            k = e + 2
+        head = kids[0].split(" ", 1)[0].rstrip(")")  # "(string"
+        merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
+        parts += (text[pos:i], _merge(merged, opener) if opener in merged else merged)
+        pos = end + 1
+        i = text.find(opener, pos)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def head(spec: LanguageSpec, body_shape: str) -> str:
     """The part of a definition's shape before its body: the structure of its signature."""
     for f in spec.body_fields:
@@ -265,7 +290,7 @@ class FileText:
     """A file's bytes prepared once, sliced per symbol: blanked comments/docstrings, bare strings.
     `root`: the tree's root node, to tell a real number or escape sequence from a look-alike."""
 
-    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root):
+    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root, concats: list = ()):
         buf = bytearray(source)
         prefixes = spec.string_prefixes
         for node in strings:
@@ -277,13 +302,22 @@ class FileText:
                 _respell_prefix(buf, s, raw)
         for node in skip:
             buf[node.start_byte : node.end_byte] = b" " * (node.end_byte - node.start_byte)
+        for node in concats:
+            _join(buf, node)
         if spec.escaped_quotes and strings and _ESCAPED_QUOTE.search(buf):
             for a, b in [m.span() for m in _ESCAPED_QUOTE.finditer(buf)]:
                 n = root.descendant_for_byte_range(a, b)
                 if (n.type == "escape_sequence" and n.start_byte == a and n.end_byte == b
                         and n.parent.type in spec.escaped_quotes):
                     buf[a] = 0x20  # the backslash: noise
+        if spec.hex_escapes and strings and _UPPER_HEX_ESCAPE.search(buf):
+            for a, b in [m.span() for m in _UPPER_HEX_ESCAPE.finditer(buf)]:
+                n = root.descendant_for_byte_range(a, b)
+                if n.type == "escape_sequence" and n.start_byte == a:
+                    buf[a : n.end_byte] = buf[a : n.end_byte].lower()
         text = bytes(buf).translate(_QUOTES)
+        if b"\\\n" in text:  # a line continuation (in a string, the newline is no longer one)
+            text = text.replace(b"\\\r\n", b"   ").replace(b"\\\n", b"  ")
         if spec.numbers and _UPPER_NUMBER.search(text):
             text = _NUMBER.sub(lambda m: m.group().lower(), text)
         # Source offsets of bytes a respelling added (`.5` -> `0.5`), one entry per byte: sorted.
@@ -335,10 +369,29 @@ class FileText:
 @cache
 def _prefix(prefix: bytes) -> bytes:
     """black's spelling of a Python string prefix, padded to its length with noise."""
-    new = prefix.lower().replace(b"u", b"")
+    new = prefix.lower().replace(b"u", b"").replace(b"f", b"")
     if len(new) == 2 and new[:1] != b"r":
         new = new[::-1]
     return new.rjust(len(prefix))
+
+
+def _join(buf: bytearray, node) -> None:
+    """Read an implicit concatenation (`"a " f"{b}"`) as the one string ruff joins it into
+    (`f"a {b}"`): each boundary, from a part's closing quote to the next one's opening quote, is
+    blanked where both parts have the same quotes and prefix (f aside)."""
+    parts = [c for c in node.children if c.child_count >= 2 and c.children[0].type == "string_start"]
+    for a, b in zip(parts, parts[1:]):
+        end, start = a.children[-1], b.children[0]
+        opening = buf[start.start_byte : start.end_byte]
+        quotes = opening.lstrip(b" abfrtuABFRTU")
+        if (end.end_byte - end.start_byte != len(quotes)
+                or _base_prefix(buf[a.start_byte : a.children[0].end_byte]) != _base_prefix(opening)):
+            continue
+        buf[end.start_byte : start.end_byte] = b" " * (start.end_byte - end.start_byte)
+
+
+def _base_prefix(opening: bytes) -> bytes:
+    return bytes(sorted(opening.strip(b" \'\"").lower().replace(b"f", b"").replace(b"u", b"")))
 
 
 def _respell_prefix(buf: bytearray, start: int, raw: bytes) -> None:

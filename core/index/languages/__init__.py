@@ -41,6 +41,11 @@ class LanguageSpec:
     structure_rewrites: tuple[tuple[str, str], ...] = ()
     # (field label, node opening) pairs: `label (node A B)` is `label A label B` (Python's x[(a, b)]).
     spread: tuple[tuple[str, str], ...] = ()
+    # The node type of an implicit string concatenation, hashed as the one string a formatter may
+    # join it into (Python's "a" "b" is "ab", as ruff format prints it).
+    concatenation: str = ""
+    # Hexadecimal escapes are read in lower case ('\xAB' == '\xab'), as ruff format prints them.
+    hex_escapes: bool = False
     # Node types hashed as their children only (redundant grouping such as parentheses).
     transparent: frozenset[str] = frozenset({"parenthesized_expression"})
     # Numeric literals are case-normalised (0XFF == 0xff, 1E5 == 1e5), as formatters do.
@@ -92,6 +97,8 @@ PYTHON = LanguageSpec(
     structure_rewrites=(("(block (string)", "(block"), ("(module (string)", "(module"),
                         ("(tuple_pattern ", "(pattern_list "), ("(tuple ", "(expression_list ")),
     spread=(("subscript: ", "(expression_list "),),
+    concatenation="concatenated_string",
+    hex_escapes=True,
     numbers=True,
     number_format="black",
     string_prefixes=True,
@@ -290,4 +297,5 @@ def compiled(spec: LanguageSpec):
     # Comments, docstrings (@skip in the .scm) and strings are captured for fingerprints.
     extra = "".join(f"\n({t}) @skip" for t in sorted(spec.comments))
     extra += "".join(f"\n({t}) @string" for t in sorted(spec.strings))
+    extra += f"\n({spec.concatenation}) @concat" if spec.concatenation else ""
     return get_parser(spec.name), Query(get_language(spec.name), spec.query_source + extra)
