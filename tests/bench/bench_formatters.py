@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import multiprocessing
 import os
 import platform
 import shutil
@@ -37,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.mutations import MUTATIONS, functions, mutants, tuple_parens  # noqa: E402
+from tests.mutations import MUTATIONS, functions, mutants, program, tuple_parens  # noqa: E402
 from tether.core.index.extract import extract  # noqa: E402
 
 WIDTHS = (40, 60, 88, 120)
@@ -69,44 +70,71 @@ def hashes(path: str, data: bytes) -> dict[str, str] | None:
     return {s.id.split("::", 1)[1]: s.code_hash for s in r.symbols if s.kind in ("function", "method")}
 
 
-def oracle(data: bytes) -> dict[str, str] | None:
+def oracle(data: bytes) -> str | None:
+    """The module's dump by the oracle, None when Python cannot parse it."""
     try:
-        return functions(data.decode())
+        return program(data.decode())
     except (SyntaxError, UnicodeDecodeError, ValueError):
         return None
 
 
 class Baseline:
     def __init__(self, files: dict[str, bytes]):
-        self.files, self.hashes, self.asts = files, {}, {}
+        self.files, self.hashes, self.modules, self._functions = files, {}, {}, {}
         for path, data in files.items():
             h, a = hashes(path, data), oracle(data)
             if h is not None and a is not None:
-                self.hashes[path], self.asts[path] = h, a
+                self.hashes[path], self.modules[path] = h, a
+
+    def functions(self, path: str) -> dict[str, str]:
+        if path not in self._functions:
+            self._functions[path] = functions(self.files[path].decode())
+        return self._functions[path]
 
     def compare(self, formatted: dict[str, bytes]) -> dict[str, object]:
-        n = hash_changed = ast_changed = false_stale = missed = 0
+        global _BASE
+        _BASE = self
+        items = [(p, d) for p, d in formatted.items() if p in self.hashes]
+        changed = [(p, d) for p, d in items if d != self.files[p]]
+        with multiprocessing.Pool(os.cpu_count()) as pool:
+            results = pool.map(_compare_file, changed, chunksize=8)
+        n = sum(len(self.hashes[p].keys() & self.functions(p).keys()) for p, d in items if d == self.files[p])
+        hash_changed = ast_changed = false_stale = missed = 0
         examples = []
-        for path, before_h in self.hashes.items():
-            data = formatted.get(path)
-            if data is None:
+        for (path, _), r in zip(changed, results):
+            if r is None:
                 continue
-            after_h, after_a = hashes(path, data), oracle(data)
-            if after_h is None or after_a is None:
-                continue
-            before_a = self.asts[path]
-            for name in before_a.keys() & after_a.keys() & before_h.keys() & after_h.keys():
-                n += 1
-                h, a = before_h[name] != after_h[name], before_a[name] != after_a[name]
-                hash_changed += h
-                ast_changed += a
-                if h != a:
-                    false_stale += h
-                    missed += a
-                    if len(examples) < 5:
-                        examples.append(f"{path}::{name} ({'hash' if h else 'ast'} changed alone)")
+            n += r[0]
+            hash_changed += r[1]
+            ast_changed += r[2]
+            false_stale += len(r[3])
+            missed += len(r[4])
+            examples += [f"{path}::{x} (hash changed alone)" for x in r[3]]
+            examples += [f"{path}::{x} (ast changed alone)" for x in r[4]]
         return dict(functions=n, hash_changed=hash_changed, ast_changed=ast_changed,
-                    false_stale=false_stale, missed=missed, examples=examples)
+                    false_stale=false_stale, missed=missed, examples=examples[:10])
+
+
+_BASE: Baseline | None = None  # set before the worker processes fork
+
+
+def _compare_file(item: tuple[str, bytes]) -> tuple[int, int, int, list[str], list[str]] | None:
+    """(functions, hash changed, ast changed, hash-alone names, ast-alone names) for one file."""
+    path, data = item
+    base = _BASE
+    after_h, after = hashes(path, data), oracle(data)
+    if after_h is None or after is None:
+        return None
+    before_h = base.hashes[path]
+    if after == base.modules[path]:  # the same program: no function's ast changed
+        names = before_h.keys() & after_h.keys() & base.functions(path).keys()
+        changed = sorted(n for n in names if before_h[n] != after_h[n])
+        return len(names), len(changed), 0, changed, []
+    before_a, after_a = base.functions(path), functions(data.decode())
+    names = before_a.keys() & after_a.keys() & before_h.keys() & after_h.keys()
+    h = {n for n in names if before_h[n] != after_h[n]}
+    a = {n for n in names if before_a[n] != after_a[n]}
+    return len(names), len(h), len(a), sorted(h - a), sorted(a - h)
 
 
 def run_formatter(files: dict[str, bytes], work: Path, command: list[str]) -> dict[str, bytes]:
@@ -195,7 +223,7 @@ def main() -> None:
     started = time.time()
     files = corpus(200 if args.quick else None)
     base = Baseline(files)
-    total = sum(len(h) for h in base.hashes.values())
+    total = sum(len(base.hashes[p].keys() & base.functions(p).keys()) for p in base.hashes)
     print(f"corpus: {len(base.hashes)} files, {total} functions (standard library of Python "
           f"{platform.python_version()}, tests left out)", flush=True)
     rows = []
