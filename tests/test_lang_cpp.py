@@ -13,7 +13,7 @@ ROOT = "tests/fixtures/cpp"
 
 
 def extract_fixture(root: str):
-    """helpers.extract_fixture with each file in the language the indexer reads it as (run._extract):
+    """helpers.extract_fixture with each file in the language the indexer reads it as (run.extract_file):
     a `.h` header by its content."""
     symbols, refs = {}, set()
     for f in sorted(p for p in Path(root).rglob("*") if p.is_file()):

@@ -51,12 +51,12 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
         state.blob_id = git_blob_id(data)
         if not full and state.blob_id == prev_blob:
             return "same", path, state
-        result, reason = _extract(path, data)
+        result, reason = extract_file(path, data)
     out.add(result, path, state, reason)
     return "file", path, result is not None, bool(result and result.syntax_errors)
 
 
-def _extract(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
+def extract_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
     """(extraction, None) or (None, why the file is skipped)."""
     if b"\0" in data[:8192]:
         return None, "binary"
