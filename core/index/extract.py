@@ -68,15 +68,15 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
             strings += found
         elif (found := caps.get("skip")) is not None:
             skip += found
-        elif (found := caps.get("concat")) is not None:
-            concats += found
-        elif (found := caps.get("group")) is not None:
-            groups += [(n.start_byte, n.end_byte) for n in found if all(c.type != "," for c in n.children)]
         elif (found := caps.get("inherit.name")) is not None:
             for n in found:
                 inherits[n.id] = n
         elif (found := caps.get("import.source")) is not None:
             imports.append((found, caps.get("import.name", []), caps.get("import.member", [])))
+        elif (found := caps.get("concat")) is not None:
+            concats += found
+        elif (found := caps.get("group")) is not None:
+            groups += [(n.start_byte, n.end_byte) for n in found if all(c.type != "," for c in n.children)]
         else:
             def_key = next((k for k in caps if k.startswith("definition.")), None)
             names = caps.get("name")

@@ -156,19 +156,27 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
             if labelled:
                 text = re.sub(r" [a-z_]+: " + re.escape(leaf[1:]), "", text)
             text = text.replace(leaf, "")
-    for t in spec.transparent:
-        opener = f"({t} "
+    openers, spread, concatenation = _openers(spec)
+    for opener in openers:
         if opener in text:
             text = _unwrap(_no_missing(text), opener)
     for old, new in spec.structure_rewrites:
         if old in text:
             text = text.replace(old, new)
-    for label, opener in spec.spread:
-        if label + opener in text:
+    for key, label, opener in spread:
+        if key in text:
             text = _spread(_no_missing(text), label, opener)
-    if spec.concatenation and f"({spec.concatenation} " in text:
-        text = _merge(_no_missing(text), f"({spec.concatenation} ")
+    if concatenation and concatenation in text:
+        text = _merge(_no_missing(text), concatenation)
     return text
+
+
+@cache
+def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str]:
+    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node."""
+    return (tuple(f"({t} " for t in sorted(spec.transparent)),
+            tuple((label + opener, label, opener) for label, opener in spec.spread),
+            f"({spec.concatenation} " if spec.concatenation else "")
 
 
 def _no_missing(text: str) -> str:
@@ -233,13 +241,17 @@ def _merge(text: str, opener: str) -> str:
     i = text.find(opener)
     while i >= 0:
         end = _close(text, i)
-        kids, k = [], i + len(opener)
-        while k < end:
-            e = _close(text, k)
-            kids.append(text[k : e + 1])
-            k = e + 2
-        head = kids[0].split(" ", 1)[0].rstrip(")")  # "(string"
-        merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
+        inside = text[i + len(opener) : end]  # "(string) (string X) ..."
+        head = inside[: inside.find(")")].split(" ", 1)[0]  # "(string"
+        if not inside.replace(head + ")", "").replace(" ", ""):  # no part has children: the common case
+            merged = head + ")"
+        else:
+            kids, k = [], i + len(opener)
+            while k < end:
+                e = _close(text, k)
+                kids.append(text[k : e + 1])
+                k = e + 2
+            merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
         parts += (text[pos:i], _merge(merged, opener) if opener in merged else merged)
         pos = end + 1
         i = text.find(opener, pos)
@@ -280,10 +292,7 @@ def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], fiel
 
 
 def fingerprint(structure_text: str, tokens: bytes) -> str:
-    h = blake2b(structure_text.encode("utf-8"), digest_size=8)
-    h.update(b"\x00")
-    h.update(tokens)
-    return h.hexdigest()
+    return blake2b(b"%s\x00%s" % (structure_text.encode("utf-8"), tokens), digest_size=8).hexdigest()
 
 
 class FileText:
@@ -379,19 +388,24 @@ def _join(buf: bytearray, node) -> None:
     """Read an implicit concatenation (`"a " f"{b}"`) as the one string ruff joins it into
     (`f"a {b}"`): each boundary, from a part's closing quote to the next one's opening quote, is
     blanked where both parts have the same quotes and prefix (f aside)."""
-    parts = [c for c in node.children if c.child_count >= 2 and c.children[0].type == "string_start"]
-    for a, b in zip(parts, parts[1:]):
-        end, start = a.children[-1], b.children[0]
-        opening = buf[start.start_byte : start.end_byte]
-        quotes = opening.lstrip(b" abfrtuABFRTU")
-        if (end.end_byte - end.start_byte != len(quotes)
-                or _base_prefix(buf[a.start_byte : a.children[0].end_byte]) != _base_prefix(opening)):
-            continue
-        buf[end.start_byte : start.end_byte] = b" " * (start.end_byte - end.start_byte)
+    prev = None
+    for part in node.children:
+        s, e = part.start_byte, part.end_byte
+        raw = bytes(buf[s : min(e, s + 8)])  # a prefix (respelled: padded) and the quotes
+        body = raw.lstrip(b" abfrtuABFRTU")
+        if not body[:1] in (b'"', b"'"):
+            continue  # a comment or line continuation between the parts
+        quotes = 3 if body[:3] == body[:1] * 3 else 1
+        opening = len(raw) - len(body) + quotes
+        this = (_base_prefix(raw[: len(raw) - len(body)]), quotes)
+        if prev is not None and prev[0] == this:
+            buf[prev[1] - quotes : s + opening] = b" " * (s + opening - prev[1] + quotes)
+        prev = (this, e)
 
 
-def _base_prefix(opening: bytes) -> bytes:
-    return bytes(sorted(opening.strip(b" \'\"").lower().replace(b"f", b"").replace(b"u", b"")))
+@cache
+def _base_prefix(prefix: bytes) -> bytes:
+    return bytes(sorted(prefix.strip().lower().replace(b"f", b"").replace(b"u", b"")))
 
 
 def _respell_prefix(buf: bytearray, start: int, raw: bytes) -> None:
