@@ -204,6 +204,7 @@ CHANGED = [  # (file, before, after): real changes that look like respellings
     ("m.py", "'a\\'b'", "'a\\\\b'"),
     ("m.py", "f'{x}'", "'{x}'"),
     ("m.py", "'a' 'b'", "'a' 'c'"),
+    ("m.py", "f'{x:> 10}'", "f'{x:>10}'"),  # a format specification is text
     ("m.py", "r'a' 'b'", "r'ab'"),  # a raw part and a plain one: not joined
     ("m.py", "'\\xab'", "'\\xac'"),
     ("m.py", "r'\\xAB'", "r'\\xab'"),  # no escape in a raw string
@@ -372,6 +373,7 @@ PY_FORMATTED = [
     ('return "a " \\\n        "b"', 'return (\n        "a "\n        "b"\n    )'),
     ('return "a " f"{b}" "c"', 'return f"a {b}c"'),  # ruff joins implicit concatenations
     ("return 'a' 'b'", 'return "ab"'),
+    ('return f"{a+b} {c}"', 'return f"{a + b} {c}"'),  # ruff formats the code in f-string fields
     ("return b'\\xA6' + '\\u00E9'", "return b'\\xa6' + '\\u00e9'"),  # ruff lowercases hexadecimal escapes
 ]
 PY_NESTING = [  # same tokens, another program

@@ -307,6 +307,14 @@ class FileText:
             raw = source[s:e]
             if _HAS_NOISE.search(raw):
                 buf[s:e] = raw.translate(_KEEP_WS)
+                if b"{" in raw:  # an interpolation's code is code: its layout is noise again
+                    for c in node.children:
+                        if c.type == "interpolation":
+                            buf[c.start_byte : c.end_byte] = source[c.start_byte : c.end_byte]
+                            fmt = c.child_by_field_name("format_specifier")  # f"{x:> 10}": text
+                            if fmt is not None:
+                                buf[fmt.start_byte : fmt.end_byte] = \
+                                    source[fmt.start_byte : fmt.end_byte].translate(_KEEP_WS)
             if prefixes and raw[:1].isalpha():
                 _respell_prefix(buf, s, raw)
         for node in skip:
