@@ -76,8 +76,15 @@ class _Source:
 
 def _optional_tuples(tree) -> Iterator[ast.Tuple]:
     """Tuples whose parentheses are optional: assignment and `for` targets and values, returns,
-    yields, `del` targets, subscripts of two items or more (no slices)."""
+    yields, `del` targets, subscripts of two items or more (no slices; not in annotations, where
+    no formatter adds them and tree-sitter reads `dict[str, int]` as a type, `dict[(str, int)]` as
+    an expression)."""
+    annotations = {id(n) for node in ast.walk(tree)
+                   for a in (getattr(node, "annotation", None), getattr(node, "returns", None)) if a is not None
+                   for n in ast.walk(a)}
     for node in ast.walk(tree):
+        if id(node) in annotations:
+            continue
         if isinstance(node, ast.Assign):
             yield from (t for t in [*node.targets, node.value] if isinstance(t, ast.Tuple))
         elif isinstance(node, (ast.For, ast.AsyncFor)):
