@@ -12,9 +12,9 @@ A fingerprint hashes two views of a node, both blind to formatting:
     commas, semicolons and parentheses removed.
 Whitespace, comments, docstrings, quote style, trailing commas and redundant
 parentheses therefore change neither; any real token change alters the tokens, and
-any change of nesting or grouping alters the structure. Everything runs in C
-(tree-sitter printing, string searches and replacements, regex, bytes ops), which keeps a cold
-index near parse speed.
+any change of nesting or grouping alters the structure. The work is tree-sitter printing,
+string searches and replacements, regex and bytes operations (Python loops only over the rare
+grouping nodes and concatenations found), which keeps a cold index near parse speed.
 
 Literals a formatter respells, where the language table asks for it, are read in one
 spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
