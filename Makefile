@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install-check bench screenshots clean
+.PHONY: demo test test-formatters install-check bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tests/bench/bench_index.py
+
+# Slow (tens of minutes): black and ruff format over the standard library, fingerprints against Python's ast.
+test-formatters: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) tests/bench/bench_formatters.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -69,7 +69,7 @@ class Project(NoteOps):
             raise TetherError(f"{root}: not a directory")
         self.dir = self.root / TETHER_DIR
         self.config = load_config(self.dir / "config.toml")
-        self.store = Store(self.dir / DB_NAME, self.config.lock_timeout)
+        self.store = Store(self.dir / DB_NAME, self.config.lock_timeout, root=self.root)
         self.store.pending = _Journal(self)  # notes queued while the database was busy
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -26,6 +27,10 @@ from tether.core.model import Anchor, Edge, FileResult, Link, Note, Symbol
 
 SYMBOL_COLUMNS = ("id, kind, name, path, language, start_line, end_line, start_byte, end_byte, "
                   "signature, parent_id, code_hash, sig_hash, blind_hash")
+
+
+# A script may start with `-- python: <Store method>`: that step runs first, in the same transaction.
+_PYTHON_STEP = re.compile(r"^-- python: (\w+)$", re.MULTILINE)
 
 
 def migrations() -> list[str]:
@@ -333,8 +338,10 @@ class StagingWriter:
 
 
 class Store(NoteStore):
-    def __init__(self, path: Path, lock_timeout: float = 10.0, scripts: list[str] | None = None):
+    def __init__(self, path: Path, lock_timeout: float = 10.0, scripts: list[str] | None = None,
+                 root: Path | None = None):
         self.path = path
+        self.root = root  # the repository, for migrations that read its files (None: they read none)
         self.lock_timeout = lock_timeout
         self.scripts = scripts if scripts is not None else migrations()
         # Writes queued while the database was busy (core/journal.py), applied by whichever
@@ -401,6 +408,8 @@ class Store(NoteStore):
         if version == 0:
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         for script in self.scripts[version:]:
+            for step in _PYTHON_STEP.findall(script):
+                getattr(self, step)(con)
             con.execute(script)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(len(self.scripts))])
         con.execute("COMMIT")
@@ -475,6 +484,31 @@ class Store(NoteStore):
 
     def create(self) -> None:
         self._open(False).close()
+
+    def _refingerprint_anchors(self, con) -> None:
+        """Schema 5: every link's anchor (and its dependencies' hashes) by today's fingerprints."""
+        from tether.core.index.reanchor import Reanchor
+
+        rows = con.execute("SELECT note_id, position, target, kind, code_hash, sig_hash, blind_hash, anchor_text, "
+                           "deps FROM links").fetchall()
+        if not rows:
+            return
+        ids = sorted({r[2] for r in rows if r[3] == "symbol"} | {d for r in rows for d in json.loads(r[8] or "{}")})
+        indexed = self.symbols_by_ids(con, ids)
+        files = dict(con.execute("SELECT path, code_hash FROM files").fetchall())
+        blobs = dict(con.execute("SELECT path, blob_id FROM files").fetchall())
+        again = Reanchor(self.root, blobs)
+        updates = []
+        for note_id, position, target, kind, code, sig, blind, text, deps_json in rows:
+            anchor = Anchor(code, sig, blind, text or "", None)
+            if kind == "symbol":
+                code, sig, blind = again.symbol(target, anchor, indexed.get(target))
+            else:
+                code = again.file(target, anchor, files.get(target))
+            deps = {d: again.dependency(d, h, indexed.get(d)) for d, h in json.loads(deps_json or "{}").items()}
+            updates.append((code, sig, blind, json.dumps(deps, sort_keys=True), note_id, position))
+        con.executemany("UPDATE links SET code_hash = ?, sig_hash = ?, blind_hash = ?, deps = ? "
+                        "WHERE note_id = ? AND position = ?", updates)
 
     # -- index -------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from tether.core.index.extract import extract
 from tests.helpers import symbol_hashes
+from tests import mutations
 
 TEMPLATE = '''\
 import os§cm§
@@ -202,6 +203,12 @@ CHANGED = [  # (file, before, after): real changes that look like respellings
     ("m.py", "'a\\\\'", "'a'"),  # an escaped backslash
     ("m.py", "'a\\'b'", "'a\\\\b'"),
     ("m.py", "f'{x}'", "'{x}'"),
+    ("m.py", "'a' 'b'", "'a' 'c'"),
+    ("m.py", "f'{x:> 10}'", "f'{x:>10}'"),  # a format specification is text
+    ("m.py", "r'a' 'b'", "r'ab'"),  # a raw part and a plain one: not joined
+    ("m.py", "'\\xab'", "'\\xac'"),
+    ("m.py", "r'\\xAB'", "r'\\xab'"),  # no escape in a raw string
+    ("m.py", "'\\\\xAB'", "'\\\\xab'"),  # an escaped backslash, then text
     ("m.py", "1.", "1"),  # float, int
     ("m.py", "1.0", "10"),
     ("m.py", "1J", "1"),
@@ -271,3 +278,141 @@ def test_python_numbers_hash_alike_exactly_when_black_prints_them_alike(a, b):
     for comment in (False, True):
         same = _one_function("m.py", a, comment)["f"] == _one_function("m.py", b, comment)["f"]
         assert same == alike, (a, b)
+
+
+# Nesting: rewrites that keep every token but change the program (Python's `ast` is the oracle),
+# and the optional tuple parentheses black and ruff add and remove (the same program).
+
+_NAMES = st.sampled_from(["a", "b", "c", "total", "item"])
+_CALLS = st.sampled_from(["g", "h", "log", "self.put"])
+
+
+@st.composite
+def _statement(draw) -> str:
+    x, y, z = draw(_NAMES), draw(_NAMES), draw(_NAMES)
+    f, g = draw(_CALLS), draw(_CALLS)
+    return draw(st.sampled_from([
+        f"{x} = {f}({g}({y}), {z})",
+        f"{f}({x}, {g}({y}, {z}))",
+        f"{x} = {y} + ({z} * {x})",
+        f"{x} += {f}({y}) - ({z} - 1)",
+        f"{x}, {y} = {f}({z}), {y}",
+        f"{f}({x})",
+    ]))
+
+
+@st.composite
+def _function(draw) -> str:
+    head = draw(st.sampled_from(["for item in a:", "if a > b:", "while c:", "with g(a) as item:"]))
+    inner = draw(st.lists(_statement(), min_size=2, max_size=4))
+    after = draw(st.lists(_statement(), min_size=1, max_size=3))
+    before = draw(st.lists(_statement(), max_size=2))
+    lines = [*before, head, *("    " + s for s in inner), *after, "return a, b"]
+    return "def f(a, b, c):\n" + "".join(f"    {line}\n" for line in lines)
+
+
+def _code_hash(source: str) -> str:
+    r = extract("m.py", source.encode())
+    assert r.syntax_errors == 0, source
+    return r.symbols[0].code_hash
+
+
+@settings(max_examples=60, deadline=None)
+@given(_function(), st.sampled_from(sorted(mutations.MUTATIONS)))
+def test_a_change_of_nesting_always_changes_the_code_hash(source, kind):
+    before = _code_hash(source)
+    variants = list(mutations.mutants(source, kind))
+    assume(variants)
+    for variant in variants:
+        assert tokens_of(variant) == tokens_of(source)  # the tokens alone cannot tell
+        assert _code_hash(variant) != before, (kind, variant)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_function(), st.booleans())
+def test_optional_tuple_parentheses_never_change_the_code_hash(source, add):
+    variant = mutations.tuple_parens(source, add)
+    assert mutations.program(variant) == mutations.program(source)
+    assert _code_hash(variant) == _code_hash(source)
+
+
+def tokens_of(source: str) -> list[str]:
+    """Python's tokens without layout, parentheses and commas: what a mutation keeps."""
+    import io
+    import tokenize
+
+    skip = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT, tokenize.ENDMARKER}
+    return [t.string for t in tokenize.generate_tokens(io.StringIO(source).readline)
+            if t.type not in skip and t.string not in "(),"]
+
+
+# What black and ruff format do to a function, as written -> as printed: the same program.
+PY_FORMATTED = [
+    ("a, b = x", "(\n        a,\n        b,\n    ) = x"),
+    ("for (style, renderable) in cells:\n        pass", "for style, renderable in cells:\n        pass"),
+    ("for x in y:\n        pass", "for (\n        x\n    ) in y:\n        pass"),
+    ("return a, b", "return (\n        a,\n        b,\n    )"),
+    ("yield a, b", "yield (\n        a,\n        b,\n    )"),
+    ("x = a, b", "x = (a, b)"),
+    ("del (a, b)", "del a, b"),
+    ("return x[a, b]", "return x[(a, b)]"),
+    ("with (open(a) as f, open(b) as g):\n        pass", "with open(a) as f, open(b) as g:\n        pass"),
+    ("if (a):\n        pass", "if a:\n        pass"),
+    ("while (a and b):\n        pass", "while a and b:\n        pass"),
+    ("x = (\n        aaa + bbb\n    )", "x = aaa + bbb"),
+    ("x = aaa + \\\n        bbb", "x = (aaa +\n        bbb)"),
+    ("return (x)", "return x"),
+    ("await (x)", "await x"),
+    ("print(a,)", "print(\n        a,\n    )"),
+    ("f(a, b, c)", "f(\n        a,\n        b,\n        c,\n    )"),
+    ("x = {'k': [1, 2,], 'v': (3, 4)}", 'x = {\n        "k": [\n            1,\n            2,\n        ],\n        "v": (3, 4),\n    }'),
+    ("assert (x), (msg)", "assert x, msg"),
+    ("return (\n        not x\n    )", "return not x"),
+    ("x = 1;", "x = 1"),
+    ("x = 1  # one\n\n\n    y = 2", "x = 1\n    y = 2"),
+    ('return "a " \\\n        "b"', 'return (\n        "a "\n        "b"\n    )'),
+    ('return "a " f"{b}" "c"', 'return f"a {b}c"'),  # ruff joins implicit concatenations
+    ("return 'a' 'b'", 'return "ab"'),
+    ('return f"{a+b} {c}"', 'return f"{a + b} {c}"'),  # ruff formats the code in f-string fields
+    ("return b'\\xA6' + '\\u00E9'", "return b'\\xa6' + '\\u00e9'"),  # ruff lowercases hexadecimal escapes
+]
+PY_NESTING = [  # same tokens, another program
+    ("for i in a:\n        t += i\n        log(t)", "for i in a:\n        t += i\n    log(t)"),
+    ("if a:\n        b()\n    c()", "if a:\n        b()\n        c()"),
+    ("return f(g(a), b)", "return f(g(a, b))"),
+    ("return a * (b + c)", "return (a * b) + c"),
+    ("return a - (b - c)", "return a - b - c"),
+    ("return not (a and b)", "return not a and b"),
+    ("x = [a, (b, c)]", "x = [a, b, c]"),
+    ("return x[a][b, c]", "return x[a, b][c]"),
+    ("for (a, b), c in z:\n        pass", "for a, (b, c) in z:\n        pass"),
+    ("try:\n        a()\n        b()\n    except E:\n        pass", "try:\n        a()\n    except E:\n        pass\n    b()"),
+]
+
+
+def _body(statement: str) -> str:
+    return f"async def f(a, b):\n    {statement}\n"
+
+
+@pytest.mark.parametrize("written, printed", PY_FORMATTED)
+def test_what_black_and_ruff_print_keeps_the_code_hash(written, printed):
+    assert mutations.program(_body(written)) == mutations.program(_body(printed))
+    assert _code_hash(_body(written)) == _code_hash(_body(printed))
+
+
+@pytest.mark.parametrize("before, after", PY_NESTING)
+def test_the_same_tokens_nested_otherwise_change_the_code_hash(before, after):
+    assert mutations.program(_body(before)) != mutations.program(_body(after))
+    assert _code_hash(_body(before)) != _code_hash(_body(after))
+
+
+@pytest.mark.parametrize("line_length", [20, 40, 88])
+@pytest.mark.parametrize("magic_trailing_comma", [True, False])
+def test_black_at_any_width_keeps_every_code_hash(line_length, magic_trailing_comma):
+    source = canonical() + "".join(_body(s).replace("def f", f"def f{i}") for i, (s, _) in enumerate(PY_FORMATTED))
+    mode = black.Mode(line_length=line_length, magic_trailing_comma=magic_trailing_comma)
+    printed = black.format_str(source, mode=mode)
+    assert printed != source
+    for variant in (printed, mutations.tuple_parens(printed, True), mutations.tuple_parens(printed, False)):
+        assert mutations.program(variant) == mutations.program(source)
+        assert symbol_hashes("m.py", variant) == symbol_hashes("m.py", source)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from tether.core.index.fingerprint import FileText, fingerprint, head, shape
@@ -57,6 +57,8 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     imports: list[tuple[list[object], list[object]]] = []
     skip: list[object] = []
     strings: list[object] = []
+    groups: list[tuple[int, int]] = []
+    concats: list[object] = []
     for _, caps in matches:
         # The commonest captures first: calls, then strings and comments.
         if (found := caps.get("call.name")) is not None:
@@ -71,6 +73,10 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
                 inherits[n.id] = n
         elif (found := caps.get("import.source")) is not None:
             imports.append((found, caps.get("import.name", []), caps.get("import.member", [])))
+        elif (found := caps.get("concat")) is not None:
+            concats += found
+        elif (found := caps.get("group")) is not None:
+            groups += [(n.start_byte, n.end_byte) for n in found if all(c.type != "," for c in n.children)]
         else:
             def_key = next((k for k in caps if k.startswith("definition.")), None)
             names = caps.get("name")
@@ -86,7 +92,8 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
     _nest(ordered)
 
-    text = FileText(source, spec, skip, strings, root)
+    text = FileText(source, spec, skip, strings, root, concats)
+    groups.sort()
     result = FileResult(path=path, language=spec.name, syntax_errors=int(root.has_error))
     seen: dict[str, int] = {}
     for d in ordered:
@@ -94,10 +101,10 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
         d.dotted = dotted
         n = seen[dotted] = seen.get(dotted, 0) + 1
         d.id = f"{path}::{dotted}" if n == 1 else f"{path}::{dotted}#{n}"
-        result.symbols.append(_symbol(path, spec, source, d, text))
+        result.symbols.append(_symbol(path, spec, source, d, text, _within(groups, d.span)))
     # The file's fingerprint: what lies outside its symbols, plus every symbol's own.
     tops = [(d.span.start_byte, d.span.end_byte) for d in ordered if d.parent is None]
-    outside = shape(spec, root, tops) + "".join(s.code_hash for s in result.symbols)
+    outside = shape(spec, root, tops, groups) + "".join(s.code_hash for s in result.symbols)
     result.code_hash = fingerprint(outside, text.tokens(0, len(source)))
 
     starts = [d.span.start_byte for d in ordered]
@@ -159,11 +166,18 @@ def _body(node, spec: LanguageSpec):
     return None
 
 
-def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText) -> Symbol:
+def _within(ranges: list[tuple[int, int]], node) -> list[tuple[int, int]]:
+    """The sorted `ranges` that start inside `node`."""
+    if not ranges:
+        return ranges
+    return ranges[bisect_left(ranges, (node.start_byte,)) : bisect_left(ranges, (node.end_byte,))]
+
+
+def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText, groups) -> Symbol:
     span, name = d.span, d.name_node
     # A container's fingerprint leaves out its members: they are symbols of their own.
     holes = [] if d.kind in CALLABLE_KINDS else [(c.span.start_byte, c.span.end_byte) for c in d.children]
-    body_shape = shape(spec, span, holes)
+    body_shape = shape(spec, span, holes, groups)
     body = _body(d.node, spec)
     if body is not None:
         sig_end, sig_shape = body.start_byte, head(spec, body_shape)

@@ -1,16 +1,20 @@
 """Fingerprints from the tree-sitter tree, never from raw text.
 
 A fingerprint hashes two views of a node, both blind to formatting:
-  * its structure: the S-expression tree-sitter prints for it (named node types and
-    field names, no text), without comments, string internals, docstrings, grouping
-    parentheses and closing brackets;
+  * its structure (`shape`): the S-expression tree-sitter prints for it (named node types and
+    field names, no text) with every node opened and closed, so a statement moved into or out
+    of a block, an argument moved between nested calls or an operator regrouped changes it;
+    comments, string internals and docstrings left out, grouping parentheses replaced by their
+    content, and the language's equivalent spellings made one (Python's optional tuple
+    parentheses, a JavaScript arrow's lone parameter);
   * its tokens: the file's bytes with comments and docstrings blanked, single quotes
     read as double quotes, then all whitespace (except inside string literals),
     commas, semicolons and parentheses removed.
 Whitespace, comments, docstrings, quote style, trailing commas and redundant
 parentheses therefore change neither; any real token change alters the tokens, and
-any change of meaning through grouping alters the structure. Everything runs in C
-(tree-sitter printing, regex, bytes ops), which keeps a cold index near parse speed.
+any change of nesting or grouping alters the structure. The work is tree-sitter printing,
+string searches and replacements, regex and bytes operations (Python loops only over the rare
+grouping nodes and concatenations found), which keeps a cold index near parse speed.
 
 Literals a formatter respells, where the language table asks for it, are read in one
 spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
@@ -51,8 +55,11 @@ _UPPER_NUMBER = re.compile(rb"[0-9][A-Z]|0x[0-9a-f_]*[A-F]")
 _NUMBER = re.compile(rb"\b(?:0[xXoObB][0-9a-fA-F_]+|\d[\d_]*\.?[\d_]*[eE][+-]?\d+)[jJlL]?")
 # A backslash before a quote; an escape only where the tree has an escape_sequence there.
 _ESCAPED_QUOTE = re.compile(rb"\\['\"]")
-# Python string prefixes in their one spelling: lower case, no u, r first.
-_PLAIN_PREFIXES = frozenset({b"r", b"b", b"f", b"t", b"rb", b"rf", b"rt"})
+# A hexadecimal escape with an upper-case digit; an escape only where the tree has an escape_sequence there.
+_UPPER_HEX_ESCAPE = re.compile(rb"\\(?:x[0-9a-f]?[A-F][0-9a-fA-F]?|u[0-9a-fA-F]{0,3}[A-F][0-9a-fA-F]*|U[0-9a-fA-F]{0,7}[A-F][0-9a-fA-F]*)")
+# Python string prefixes in their one spelling: lower case, no u, r first, no f (an f-string's fields
+# are in the structure, and an f-string without one is the plain string it equals).
+_PLAIN_PREFIXES = frozenset({b"r", b"b", b"t", b"rb", b"rt"})
 
 
 def _black_number(text: bytes) -> bytes:
@@ -108,37 +115,148 @@ _NUMBER_FORMATS = {
 
 
 @cache
-def _noise(spec: LanguageSpec) -> tuple[str, ...]:
-    """Openings of what a shape leaves out: noise leaves and grouping nodes this grammar has."""
+def _noise(spec: LanguageSpec) -> tuple[tuple[str, bool], ...]:
+    """The leaves a shape leaves out (comments, string internals this grammar has), inner ones first
+    (an escape sequence inside a string's content, a doc comment's parts inside the comment), each
+    with whether it can stand under a field name."""
     from tree_sitter_language_pack import get_language
 
     lang = get_language(spec.name)
-    leaves = [t for t in sorted(set(spec.comments) | set(_STRING_INTERNALS)) if lang.id_for_node_kind(t, True)]
-    return tuple(f" ({t}" for t in leaves) + tuple(f"({t} " for t in sorted(spec.transparent))
+    leaves = [t for t in set(spec.comments) | set(_STRING_INTERNALS) if lang.id_for_node_kind(t, True)]
+    inner = ("escape_sequence", *_DOC_PARTS)
+    return tuple((f" ({t})", t in _DOC_PARTS) for t in sorted(leaves, key=lambda t: (t not in inner, t)))
 
 
-def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = ()) -> str:
-    """The normalised structure of `node`, leaving out the subtrees whose range is in `holes`.
+_DOC_PARTS = ("outer_doc_comment_marker", "inner_doc_comment_marker", "doc_comment")  # Rust's, labelled
+# A missing token is printed with its text, which may be a bracket: `(MISSING ")")`.
+_MISSING = re.compile(r'\(MISSING "[^"]*"\)')
 
-    Closing brackets go first, so a leaf `(comment)` is the opening ` (comment` alone.
+
+def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
+          groups: list[tuple[int, int]] = ()) -> str:
+    """The canonical structure of `node`, leaving out the subtrees whose range is in `holes`, the
+    nodes whose range is in `groups` replaced by their content (@group captures).
+
+    The S-expression tree-sitter prints (named node types and field names, no text), every node
+    opened and closed, so any change of nesting shows; then, by string operations in C: comments
+    and string internals dropped, grouping nodes (`spec.transparent`) replaced by their content,
+    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`).
     """
-    if holes:
+    if holes or groups:
         parts: list[str] = []
-        _print_around(node, sorted(holes), parts)
-        text = " ".join(parts)
+        _print_around(node, sorted([(s, e, _HOLE) for s, e in holes] + [(s, e, _GROUP) for s, e in groups]), parts)
+        text = " ".join(parts).replace(" )", ")")
     else:
         text = str(node)
     for old, new in spec.node_rewrites:
         if old in text:
             text = text.replace(old, new)
-    text = text.replace(")", "")
-    for old in _noise(spec):
-        if old in text:
-            text = text.replace(old, "")
+    for leaf, labelled in _noise(spec):  # " (comment)"
+        if leaf[1:] in text:
+            if labelled:
+                text = re.sub(r" [a-z_]+: " + re.escape(leaf[1:]), "", text)
+            text = text.replace(leaf, "")
+    openers, spread, concatenation = _openers(spec)
+    for opener in openers:
+        if opener in text:
+            text = _unwrap(_no_missing(text), opener)
     for old, new in spec.structure_rewrites:
         if old in text:
             text = text.replace(old, new)
+    for key, label, opener in spread:
+        if key in text:
+            text = _spread(_no_missing(text), label, opener)
+    if concatenation and concatenation in text:
+        text = _merge(_no_missing(text), concatenation)
     return text
+
+
+@cache
+def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str]:
+    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node."""
+    return (tuple(f"({t} " for t in sorted(spec.transparent)),
+            tuple((label + opener, label, opener) for label, opener in spec.spread),
+            f"({spec.concatenation} " if spec.concatenation else "")
+
+
+def _no_missing(text: str) -> str:
+    """`text` without the token texts of missing nodes, which may be brackets: `(MISSING ")")`."""
+    return _MISSING.sub("(MISSING)", text) if '(MISSING "' in text else text
+
+
+def _close(text: str, i: int) -> int:
+    """The index of the bracket closing the one at `i` (string searches: no loop over characters)."""
+    depth, k = 0, i
+    while True:
+        c = text.find(")", k)
+        depth += text.count("(", k, c) - 1
+        if depth == 0:
+            return c
+        k = c + 1
+
+
+def _unwrap(text: str, opener: str) -> str:
+    """`text` with every node that `opener` opens replaced by its content."""
+    cuts: list[tuple[int, int]] = []
+    i = text.find(opener)
+    while i >= 0:
+        cuts += ((i, len(opener)), (_close(text, i), 1))
+        i = text.find(opener, i + 1)
+    cuts.sort()
+    parts, pos = [], 0
+    for at, n in cuts:
+        parts.append(text[pos:at])
+        pos = at + n
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _spread(text: str, label: str, opener: str) -> str:
+    """`label (opener A B ...)` as `label A label B ...` when it has two children or more: Python's
+    `x[(a, b)]` is `x[a, b]`, which tree-sitter prints as two `subscript:` fields."""
+    key = label + opener
+    parts, pos = [], 0
+    i = text.find(key)
+    while i >= 0:
+        end = _close(text, i + len(label))
+        kids, k = [], i + len(key)
+        while k < end:
+            e = _close(text, k)
+            kids.append(text[k : e + 1])
+            k = e + 2
+        if len(kids) > 1:
+            kids = [_spread(kid, label, opener) if key in kid else kid for kid in kids]
+            parts += (text[pos:i], " ".join(label + kid for kid in kids))
+            pos = end + 1
+            i = text.find(key, pos)
+        else:
+            i = text.find(key, i + 1)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _merge(text: str, opener: str) -> str:
+    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`."""
+    parts, pos = [], 0
+    i = text.find(opener)
+    while i >= 0:
+        end = _close(text, i)
+        inside = text[i + len(opener) : end]  # "(string) (string X) ..."
+        head = inside[: inside.find(")")].split(" ", 1)[0]  # "(string"
+        if not inside.replace(head + ")", "").replace(" ", ""):  # no part has children: the common case
+            merged = head + ")"
+        else:
+            kids, k = [], i + len(opener)
+            while k < end:
+                e = _close(text, k)
+                kids.append(text[k : e + 1])
+                k = e + 2
+            merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
+        parts += (text[pos:i], _merge(merged, opener) if opener in merged else merged)
+        pos = end + 1
+        i = text.find(opener, pos)
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def head(spec: LanguageSpec, body_shape: str) -> str:
@@ -150,33 +268,38 @@ def head(spec: LanguageSpec, body_shape: str) -> str:
     return body_shape
 
 
-def _print_around(node, holes: list[tuple[int, int]], parts: list[str], field: str | None = None) -> None:
+_GROUP, _HOLE = 0, 1
+
+
+def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], field: str | None = None) -> None:
+    """Print `node` as `str()` does, without the holes of `cuts` and with its groups as their content."""
     s, e = node.start_byte, node.end_byte
-    inside = holes[bisect_left(holes, (s, 0)) : bisect_left(holes, (e, 0))]
+    inside = cuts[bisect_left(cuts, (s,)) : bisect_left(cuts, (e,))]
     label = f"{field}: " if field else ""
     if not inside:
         parts.append(label + str(node))
-    elif (s, e) in inside:
         return
-    else:
+    if (s, e, _HOLE) in inside:
+        return
+    group = (s, e, _GROUP) in inside
+    if not group:
         parts.append(f"{label}({node.type}")
-        for k, child in enumerate(node.children):
-            if child.is_named:
-                _print_around(child, inside, parts, node.field_name_for_child(k))
+    for k, child in enumerate(node.children):
+        if child.is_named:
+            _print_around(child, inside, parts, node.field_name_for_child(k) or (field if group else None))
+    if not group:
+        parts.append(")")
 
 
 def fingerprint(structure_text: str, tokens: bytes) -> str:
-    h = blake2b(structure_text.encode("utf-8"), digest_size=8)
-    h.update(b"\x00")
-    h.update(tokens)
-    return h.hexdigest()
+    return blake2b(b"%s\x00%s" % (structure_text.encode("utf-8"), tokens), digest_size=8).hexdigest()
 
 
 class FileText:
     """A file's bytes prepared once, sliced per symbol: blanked comments/docstrings, bare strings.
     `root`: the tree's root node, to tell a real number or escape sequence from a look-alike."""
 
-    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root):
+    def __init__(self, source: bytes, spec: LanguageSpec, skip: list, strings: list, root, concats: list = ()):
         buf = bytearray(source)
         prefixes = spec.string_prefixes
         for node in strings:
@@ -184,17 +307,34 @@ class FileText:
             raw = source[s:e]
             if _HAS_NOISE.search(raw):
                 buf[s:e] = raw.translate(_KEEP_WS)
+                if b"{" in raw:  # an interpolation's code is code: its layout is noise again
+                    for c in node.children:
+                        if c.type == "interpolation":
+                            buf[c.start_byte : c.end_byte] = source[c.start_byte : c.end_byte]
+                            fmt = c.child_by_field_name("format_specifier")  # f"{x:> 10}": text
+                            if fmt is not None:
+                                buf[fmt.start_byte : fmt.end_byte] = \
+                                    source[fmt.start_byte : fmt.end_byte].translate(_KEEP_WS)
             if prefixes and raw[:1].isalpha():
                 _respell_prefix(buf, s, raw)
         for node in skip:
             buf[node.start_byte : node.end_byte] = b" " * (node.end_byte - node.start_byte)
+        for node in concats:
+            _join(buf, node)
         if spec.escaped_quotes and strings and _ESCAPED_QUOTE.search(buf):
             for a, b in [m.span() for m in _ESCAPED_QUOTE.finditer(buf)]:
                 n = root.descendant_for_byte_range(a, b)
                 if (n.type == "escape_sequence" and n.start_byte == a and n.end_byte == b
                         and n.parent.type in spec.escaped_quotes):
                     buf[a] = 0x20  # the backslash: noise
+        if spec.hex_escapes and strings and _UPPER_HEX_ESCAPE.search(buf):
+            for a, b in [m.span() for m in _UPPER_HEX_ESCAPE.finditer(buf)]:
+                n = root.descendant_for_byte_range(a, b)
+                if n.type == "escape_sequence" and n.start_byte == a:
+                    buf[a : n.end_byte] = buf[a : n.end_byte].lower()
         text = bytes(buf).translate(_QUOTES)
+        if b"\\\n" in text:  # a line continuation (in a string, the newline is no longer one)
+            text = text.replace(b"\\\r\n", b"   ").replace(b"\\\n", b"  ")
         if spec.numbers and _UPPER_NUMBER.search(text):
             text = _NUMBER.sub(lambda m: m.group().lower(), text)
         # Source offsets of bytes a respelling added (`.5` -> `0.5`), one entry per byte: sorted.
@@ -246,10 +386,34 @@ class FileText:
 @cache
 def _prefix(prefix: bytes) -> bytes:
     """black's spelling of a Python string prefix, padded to its length with noise."""
-    new = prefix.lower().replace(b"u", b"")
+    new = prefix.lower().replace(b"u", b"").replace(b"f", b"")
     if len(new) == 2 and new[:1] != b"r":
         new = new[::-1]
     return new.rjust(len(prefix))
+
+
+def _join(buf: bytearray, node) -> None:
+    """Read an implicit concatenation (`"a " f"{b}"`) as the one string ruff joins it into
+    (`f"a {b}"`): each boundary, from a part's closing quote to the next one's opening quote, is
+    blanked where both parts have the same quotes and prefix (f aside)."""
+    prev = None
+    for part in node.children:
+        s, e = part.start_byte, part.end_byte
+        raw = bytes(buf[s : min(e, s + 8)])  # a prefix (respelled: padded) and the quotes
+        body = raw.lstrip(b" abfrtuABFRTU")
+        if not body[:1] in (b'"', b"'"):
+            continue  # a comment or line continuation between the parts
+        quotes = 3 if body[:3] == body[:1] * 3 else 1
+        opening = len(raw) - len(body) + quotes
+        this = (_base_prefix(raw[: len(raw) - len(body)]), quotes)
+        if prev is not None and prev[0] == this:
+            buf[prev[1] - quotes : s + opening] = b" " * (s + opening - prev[1] + quotes)
+        prev = (this, e)
+
+
+@cache
+def _base_prefix(prefix: bytes) -> bytes:
+    return bytes(sorted(prefix.strip().lower().replace(b"f", b"").replace(b"u", b"")))
 
 
 def _respell_prefix(buf: bytearray, start: int, raw: bytes) -> None:

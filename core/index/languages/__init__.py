@@ -13,6 +13,7 @@ Query capture conventions (see python.scm):
   @inherit.name       a base class / implemented interface, inside the class it belongs to
   @import.source      what an import statement names (module, path or package)
   @import.name        a name that import binds in the file (optional)
+  @group              a node that is grouping parentheses when it has no comma: hashed as its content
 """
 
 from __future__ import annotations
@@ -34,9 +35,17 @@ class LanguageSpec:
     comments: frozenset[str] = frozenset({"comment"})
     # String literal node types: quote delimiters are blanked, inner whitespace kept.
     strings: frozenset[str] = frozenset({"string"})
-    # (old, new) replacements on the normalised shape (closing brackets already gone), for equivalent shapes
-    # (a Python docstring, a JS arrow function's lone parameter without parentheses).
+    # (old, new) replacements on the shape (comments, string internals and grouping nodes already gone),
+    # for equivalent spellings: a Python docstring, Python's optional tuple parentheses, a JS arrow
+    # function's lone parameter without parentheses.
     structure_rewrites: tuple[tuple[str, str], ...] = ()
+    # (field label, node opening) pairs: `label (node A B)` is `label A label B` (Python's x[(a, b)]).
+    spread: tuple[tuple[str, str], ...] = ()
+    # The node type of an implicit string concatenation, hashed as the one string a formatter may
+    # join it into (Python's "a" "b" is "ab", as ruff format prints it).
+    concatenation: str = ""
+    # Hexadecimal escapes are read in lower case ('\xAB' == '\xab'), as ruff format prints them.
+    hex_escapes: bool = False
     # Node types hashed as their children only (redundant grouping such as parentheses).
     transparent: frozenset[str] = frozenset({"parenthesized_expression"})
     # Numeric literals are case-normalised (0XFF == 0xff, 1E5 == 1e5), as formatters do.
@@ -50,8 +59,7 @@ class LanguageSpec:
     # Where an escaped quote is the quote itself ('a\'b' == "a'b"): the parent node types of the
     # grammar's escape_sequence nodes that count (none in raw strings, regexes or JSX attributes).
     escaped_quotes: frozenset[str] = frozenset()
-    # (old, new) replacements on the printed tree before anything is left out (closing brackets
-    # still there), for equivalent leaves: PHP's "abc" (no escape, no variable) is 'abc'.
+    # (old, new) replacements on the printed tree before anything is left out, for equivalent leaves: PHP's "abc" (no escape, no variable) is 'abc'.
     node_rewrites: tuple[tuple[str, str], ...] = ()
     # Node types wrapping a definition that belong to its span (decorators).
     wrappers: frozenset[str] = frozenset()
@@ -84,7 +92,13 @@ PYTHON = LanguageSpec(
     extensions=(".py", ".pyi"),
     comments=frozenset({"comment", "line_continuation"}),
     strings=frozenset({"string"}),
-    structure_rewrites=(("(block (string ", "(block "), ("(module (string ", "(module ")),
+    # A docstring is no code; a parenthesized tuple is the bare one (`(a, b) = x`, `return (a, b)`,
+    # `for (k, v) in d`, `del (a, b)`): black and ruff add and remove these parentheses.
+    structure_rewrites=(("(block (string)", "(block"), ("(module (string)", "(module"),
+                        ("(tuple_pattern ", "(pattern_list "), ("(tuple ", "(expression_list ")),
+    spread=(("subscript: ", "(expression_list "),),
+    concatenation="concatenated_string",
+    hex_escapes=True,
     numbers=True,
     number_format="black",
     string_prefixes=True,
@@ -102,8 +116,8 @@ JAVASCRIPT = LanguageSpec(
     comments=frozenset({"comment", "html_comment", "hash_bang_line", "empty_statement"}),
     strings=frozenset({"string", "regex"}),  # template literals: their fragments, in the .scm
     # `x => x` is `(x) => x`.
-    structure_rewrites=(("(arrow_function parameter: (identifier",
-                         "(arrow_function parameters: (formal_parameters (identifier"),),
+    structure_rewrites=(("(arrow_function parameter: (identifier) ",
+                         "(arrow_function parameters: (formal_parameters (identifier)) "),),
     numbers=True,
     number_format="prettier",
     escaped_quotes=frozenset({"string", "template_string"}),
@@ -117,8 +131,8 @@ TYPESCRIPT = LanguageSpec(
     extensions=(".ts", ".mts", ".cts"),
     comments=JAVASCRIPT.comments,
     strings=JAVASCRIPT.strings,
-    structure_rewrites=(("(arrow_function parameter: (identifier",
-                         "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier"),),
+    structure_rewrites=(("(arrow_function parameter: (identifier) ",
+                         "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier))) "),),
     transparent=frozenset({"parenthesized_expression", "parenthesized_type"}),
     numbers=True,
     number_format="prettier",
@@ -143,8 +157,6 @@ RUST = LanguageSpec(
     comments=frozenset({"line_comment", "block_comment", "doc_comment",
                         "outer_doc_comment_marker", "inner_doc_comment_marker"}),
     strings=frozenset({"string_literal", "raw_string_literal", "char_literal"}),
-    # A doc comment's children leave their field labels behind in the shape.
-    structure_rewrites=((" outer: doc:", ""), (" inner: doc:", "")),
     self_prefixes=(b"self.", b"Self::"),
     import_candidates=_imp.rust,
 )
@@ -285,4 +297,5 @@ def compiled(spec: LanguageSpec):
     # Comments, docstrings (@skip in the .scm) and strings are captured for fingerprints.
     extra = "".join(f"\n({t}) @skip" for t in sorted(spec.comments))
     extra += "".join(f"\n({t}) @string" for t in sorted(spec.strings))
+    extra += f"\n({spec.concatenation}) @concat" if spec.concatenation else ""
     return get_parser(spec.name), Query(get_language(spec.name), spec.query_source + extra)

@@ -20,3 +20,7 @@
 ; Docstrings: a bare string first in a module or body (comments are added from the table).
 (module . (string) @skip)
 (block . (string) @skip)
+
+; `(x) = 1`, `for (x) in y`: tree-sitter reads a lone target in parentheses as a tuple; without a
+; comma it is grouping only, hashed as its content.
+(tuple_pattern . (_) .) @group

@@ -1,0 +1,90 @@
+"""Fingerprints in the other eleven languages: what each formatter does to a function keeps its
+code_hash (prettier, gofmt, rustfmt, clang-format, google-java-format, csharpier, rubocop,
+php-cs-fixer habits, as they print them), and the same code nested otherwise changes it (an
+argument moved between nested calls, an operator regrouped: the same tokens; a statement moved out
+of its block)."""
+
+import pytest
+
+from tests.helpers import symbol_hashes
+
+# (file, symbol, as written, [as a formatter prints it], [the same tokens, another program])
+CASES = [
+    ("m.js", "f",
+     "function f(a, b) {\n  for (const i of a) {\n    t += i;\n    log(t);\n  }\n  return g(h(a), b) * (c + d);\n}\n",
+     ["function f(a,b){for(const i of a){t+=i;log(t)}return g(h(a),b)*(c+d)}\n",
+      "function f(a, b) {\n  for (const i of a) {\n    t += i\n    log(t)\n  }\n  return (\n    g(\n      h(a),\n      b,\n    ) *\n    (c + d)\n  )\n}\n",
+      "function f(a, b) {\n  // sum\n  for (const i of a) {\n    t += i;\n    log(t);\n  };\n  return g(h(a), b) * (c + d);\n}\n"],
+     ["function f(a, b) {\n  for (const i of a) {\n    t += i;\n  }\n  log(t);\n  return g(h(a), b) * (c + d);\n}\n",
+      "function f(a, b) {\n  for (const i of a) {\n    t += i;\n    log(t);\n  }\n  return g(h(a, b)) * (c + d);\n}\n",
+      "function f(a, b) {\n  for (const i of a) {\n    t += i;\n    log(t);\n  }\n  return (g(h(a), b) * c) + d;\n}\n"]),
+    ("m.ts", "f",
+     "const f = (x: number[]) => {\n  return g(h(x), 'a', x.map(y => y * 2));\n};\n",
+     ['const f = (x: number[]) => {\n  return g(\n    h(x),\n    "a",\n    x.map((y) => y * 2),\n  )\n}\n'],
+     ["const f = (x: number[]) => {\n  return g(h(x, 'a'), x.map(y => y * 2));\n};\n",
+      "const f = (x: number[]) => {\n  return g(h(x), 'a', x.map(y => y) * 2);\n};\n"]),
+    ("m.tsx", "View",
+     "function View({ a, b }: P) {\n  return <div className='x'>{f(g(a), b)}</div>;\n}\n",
+     ['function View({a, b}: P) {\n  return (\n    <div className="x">\n      {f(\n        g(a),\n        b,\n      )}\n    </div>\n  )\n}\n'],
+     ["function View({ a, b }: P) {\n  return <div className='x'>{f(g(a, b))}</div>;\n}\n"]),
+    ("m.go", "F",
+     "package m\n\nfunc F(a, b int) int {\n\tif (a > b) {\n\t\treturn g(h(a), b) * (a + b)\n\t}\n\treturn 0\n}\n",
+     ["package m\n\nfunc F(a, b int) int {\n    if a > b {\n        return g(h(a), b) * (a + b)\n    }\n    return 0\n}\n",
+      "package m\n\nfunc F(a, b int) int {\n\tif a > b {\n\t\treturn g(\n\t\t\th(a),\n\t\t\tb,\n\t\t) * (a + b)\n\t}\n\treturn 0;\n}\n"],
+     ["package m\n\nfunc F(a, b int) int {\n\tif a > b {\n\t\treturn g(h(a, b)) * (a + b)\n\t}\n\treturn 0\n}\n",
+      "package m\n\nfunc F(a, b int) int {\n\tif a > b {\n\t\treturn (g(h(a), b) * a) + b\n\t}\n\treturn 0\n}\n"]),
+    ("m.rs", "f",
+     "fn f(a: i32, b: i32) -> i32 {\n    for i in 0..a {\n        log(i);\n    }\n    g(h(a), b) * (a + b)\n}\n",
+     ["fn f(\n    a: i32,\n    b: i32,\n) -> i32 {\n    for i in 0..a { log(i); }\n    g(\n        h(a),\n        b,\n    ) * (a + b)\n}\n"],
+     ["fn f(a: i32, b: i32) -> i32 {\n    for i in 0..a {\n        log(i);\n    }\n    g(h(a, b)) * (a + b)\n}\n",
+      "fn f(a: i32, b: i32) -> i32 {\n    for i in 0..a {\n        log(i);\n    }\n    (g(h(a), b) * a) + b\n}\n"]),
+    ("m.c", "f",
+     "int f(int a, int b) {\n  for (int i = 0; i < a; i++) {\n    log(i);\n  }\n  return g(h(a), b) * (a + b);\n}\n",
+     ["int f(int a, int b)\n{\n    for (int i = 0; i < a; i++)\n    {\n        log(i);\n    }\n    return g(h(a),\n             b) * (a + b);\n}\n",
+      "int\nf (int a, int b)\n{\n  for (int i = 0; i < a; i++)\n    {\n      log (i);\n    }\n  return g (h (a), b) * (a + b);\n}\n"],
+     ["int f(int a, int b) {\n  for (int i = 0; i < a; i++) {\n    log(i);\n  }\n  return g(h(a, b)) * (a + b);\n}\n",
+      "int f(int a, int b) {\n  for (int i = 0; i < a; i++) {\n    log(i);\n  }\n  return (g(h(a), b) * a) + b;\n}\n"]),
+    ("m.cpp", "f",
+     "int f(std::vector<int> a, int b) {\n  for (auto i : a) {\n    log(i);\n  }\n  return g(h(a), b) * (b + 1);\n}\n",
+     ["int f(std::vector<int> a,\n      int b) {\n  for (auto i : a) {\n    log(i);\n  }\n  return g(h(a), b) *\n         (b + 1);\n}\n"],
+     ["int f(std::vector<int> a, int b) {\n  for (auto i : a) {\n    log(i);\n  }\n  return g(h(a, b)) * (b + 1);\n}\n",
+      "int f(std::vector<int> a, int b) {\n  for (auto i : a) {\n    log(i);\n  }\n  return (g(h(a), b) * b) + 1;\n}\n"]),
+    ("M.java", "M.f",
+     "class M {\n  int f(int a, int b) {\n    return g(h(a), b) * (a + b);\n  }\n}\n",
+     ["class M {\n    int f(int a, int b) {\n        return g(\n                h(a),\n                b) * (a + b);\n    }\n}\n"],
+     ["class M {\n  int f(int a, int b) {\n    return g(h(a, b)) * (a + b);\n  }\n}\n",
+      "class M {\n  int f(int a, int b) {\n    return (g(h(a), b) * a) + b;\n  }\n}\n"]),
+    ("M.cs", "M.F",
+     "class M {\n  int F(int a, int b) {\n    return G(H(a), b) * (a + b);\n  }\n}\n",
+     ["class M\n{\n    int F(int a, int b)\n    {\n        return G(\n            H(a),\n            b\n        ) * (a + b);\n    }\n}\n"],
+     ["class M {\n  int F(int a, int b) {\n    return G(H(a, b)) * (a + b);\n  }\n}\n",
+      "class M {\n  int F(int a, int b) {\n    return (G(H(a), b) * a) + b;\n  }\n}\n"]),
+    ("m.rb", "f",
+     "def f(a, b)\n  a.each do |i|\n    log(i)\n  end\n  g(h(a), b) * (a + b)\nend\n",
+     ["def f(a, b)\n  a.each do |i|\n    log i\n  end\n  g(\n    h(a),\n    b,\n  ) * (a + b)\nend\n"],
+     ["def f(a, b)\n  a.each do |i|\n    log(i)\n  end\n  g(h(a, b)) * (a + b)\nend\n",
+      "def f(a, b)\n  a.each do |i|\n    log(i)\n  end\n  (g(h(a), b) * a) + b\nend\n"]),
+    ("m.php", "f",
+     "<?php\nfunction f($a, $b) {\n  foreach ($a as $i) {\n    log_it($i);\n  }\n  return g(h($a), $b) * ($a + $b);\n}\n",
+     ["<?php\n\nfunction f($a, $b)\n{\n    foreach ($a as $i) {\n        log_it($i);\n    }\n\n    return g(\n        h($a),\n        $b,\n    ) * ($a + $b);\n}\n"],
+     ["<?php\nfunction f($a, $b) {\n  foreach ($a as $i) {\n    log_it($i);\n  }\n  return g(h($a, $b)) * ($a + $b);\n}\n",
+      "<?php\nfunction f($a, $b) {\n  foreach ($a as $i) {\n    log_it($i);\n  }\n  return (g(h($a), $b) * $a) + $b;\n}\n"]),
+]
+
+
+def _hash(path: str, symbol: str, source: str) -> str:
+    return symbol_hashes(path, source, short=True)[symbol][0]
+
+
+@pytest.mark.parametrize("path, symbol, source, printed, nested", CASES, ids=[c[0] for c in CASES])
+def test_formatters_keep_the_code_hash(path, symbol, source, printed, nested):
+    before = _hash(path, symbol, source)
+    for variant in printed:
+        assert _hash(path, symbol, variant) == before, variant
+
+
+@pytest.mark.parametrize("path, symbol, source, printed, nested", CASES, ids=[c[0] for c in CASES])
+def test_the_same_tokens_nested_otherwise_change_the_code_hash(path, symbol, source, printed, nested):
+    before = _hash(path, symbol, source)
+    for variant in nested:
+        assert _hash(path, symbol, variant) != before, variant
