@@ -485,7 +485,7 @@ def cmd_capsule(project, args) -> int:
         raise TetherError("--dry-run goes with --write", exit_code=EXIT_USAGE)
     capsule = project.capsule(symbols=args.symbol, files=args.file, task=args.task, diff=args.diff,
                               budget=args.budget, max_chars=args.max_chars, include=args.include,
-                              exclude=args.exclude, for_file=args.write is not None, reindex=args.reindex)
+                              exclude=args.exclude, for_file=args.write is not None, reindex=args.reindex or None)
     data = capsule.to_json() if args.format == "json" else None
     size = f"{len(capsule.notes)} note{'s' if len(capsule.notes) != 1 else ''}, ~{capsule.tokens} tokens" + (
         f"; {len(capsule.omitted)} left out" if capsule.omitted else "")

@@ -41,6 +41,9 @@ class Config:
     hook_user_prompt: bool = False  # the UserPromptSubmit hook adds notes relevant to each prompt
     hook_on_touch: bool = True  # the PostToolUse hook gives the notes on code the agent reads or edits
     hook_on_touch_chars: int = 2000  # characters of notes it gives at most per tool call
+    # seconds the SessionStart hook spends bringing the index up to date, below the 30 s Claude Code
+    # gives it; past that it answers from the index it has
+    hook_index_seconds: float = 20.0
 
     @property
     def exclude_patterns(self) -> tuple[str, ...]:
@@ -64,7 +67,8 @@ _SECTIONS = {
     "capsule": {"budget": "budget"},
     "secrets": {"patterns": "secret_patterns"},
     "store": {"lock_timeout": "lock_timeout", "queue_after": "queue_after"},
-    "hooks": {"user_prompt": "hook_user_prompt", "on_touch": "hook_on_touch", "on_touch_chars": "hook_on_touch_chars"},
+    "hooks": {"user_prompt": "hook_user_prompt", "on_touch": "hook_on_touch", "on_touch_chars": "hook_on_touch_chars",
+              "index_seconds": "hook_index_seconds"},
 }
 _TYPES = {f.name: f.type for f in fields(Config)}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -96,7 +97,10 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     """The capsule for the current branch (its changes against the default branch, plus the
     working tree), how many notes wait for triage, and how to save what the agent learns."""
     rev, label = branch_focus(project.root)
-    project.index()  # current statuses, and teammates' notes pulled since
+    current = index_within(project, project.config.hook_index_seconds)  # statuses, teammates' notes pulled
+    if not current and not project.indexed():
+        return HookResult(_context("SessionStart", "tether has not indexed this repository yet: the first index "
+                                   "takes longer than a hook may run. `tether index` in a terminal builds it once."))
     diff = rev
     if rev is not None:
         from tether.core.errors import TetherError
@@ -124,6 +128,9 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     if queued:
         lines.append(f"{queued} note{'s' if queued != 1 else ''} saved while the database was busy "
                      f"{'are' if queued != 1 else 'is'} queued for tether's next write.")
+    if not current:
+        lines.append(f"tether's index could not be brought up to date within {project.config.hook_index_seconds:g} s, "
+                     "so statuses may be behind (`tether index` in a terminal catches up).")
     lines.append("Save what a later session should know with `save_observation`.")
     trailer = "\n" + "\n".join(lines) + "\n"
     intro = f"tether notes ({label}):\n" if label else ""
@@ -136,6 +143,33 @@ def session_start(project, payload: dict, now=None) -> HookResult:
         result = _answer(project, "SessionStart", intro, trailer, dict(budget=project.config.budget), now=now)
     _remember(project, payload.get("session_id"), result.notes, fresh=True)
     return result
+
+
+def index_within(project, seconds: float) -> bool:
+    """Bring the index up to date in a child process, waiting at most `seconds`; past that the
+    child is killed and the answer comes from the index as it was. True when the index is current.
+
+    A hook that Claude Code kills at its timeout gives the agent nothing, so the hook stops first.
+    An index run writes in one transaction, so a killed one leaves the previous index intact, and
+    its workers end with it (core/index/run.py)."""
+    pid = os.fork()
+    if pid == 0:  # the child: index, then leave without running the parent's clean-up
+        code = 1
+        try:
+            project.index()
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + seconds
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status) == 0
+        if time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return False
+        time.sleep(0.01)
 
 
 def user_prompt(project, payload: dict, now=None) -> HookResult:
@@ -319,26 +353,27 @@ def _answer(project, event: str, intro: str, trailer: str, options: dict, now=No
             need_notes: bool = False) -> HookResult:
     """The hook's JSON with the capsule between intro and trailer, the whole of it within
     HOOK_LIMIT characters (the capsule is built to fit what is left)."""
-
-    def wrap(text: str) -> str:
-        return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
-                          ensure_ascii=False) + "\n"
-
-    overhead = len(wrap(intro + trailer))
+    overhead = len(_context(event, intro + trailer))
     room = HOOK_LIMIT - overhead
     capsule = None
     while room > 200:
-        capsule = project.capsule(max_chars=room, now=now, compact=True, **options)
-        out = wrap(intro + capsule.markdown + trailer)
+        capsule = project.capsule(max_chars=room, now=now, compact=True, reindex=False, **options)
+        out = _context(event, intro + capsule.markdown + trailer)
         if len(out) <= HOOK_LIMIT:
             break
         room -= len(out) - HOOK_LIMIT + 50  # JSON escapes made it longer: build a smaller one
         capsule = None
     if capsule is None or not capsule.notes:  # no notes: the trailer alone, if anything
-        if need_notes or not trailer.strip() or len(wrap(trailer)) > HOOK_LIMIT:
+        if need_notes or not trailer.strip() or len(_context(event, trailer)) > HOOK_LIMIT:
             return HookResult()
-        return HookResult(wrap(trailer.lstrip("\n")))
+        return HookResult(_context(event, trailer.lstrip("\n")))
     return HookResult(out, None, [c.note.id for c in capsule.notes])
+
+
+def _context(event: str, text: str) -> str:
+    """What Claude Code adds to the agent's context: the hook's JSON line."""
+    return json.dumps({"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}},
+                      ensure_ascii=False) + "\n"
 
 
 def _session_file(project, session_id) -> Path | None:

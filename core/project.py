@@ -281,13 +281,15 @@ class Project(NoteOps):
         found = [s for v in self.views(self.all_notes()) for s in v.links if s.status != "fresh"]
         return sorted(found, key=lambda s: (order.index(s.status), s.note_id, s.target))
 
-    def _ensure_indexed(self) -> None:
+    def indexed(self) -> bool:
+        """Has an index run ever completed here?"""
         if not self.store.path.exists():
-            self.index()
-            return
+            return False
         with self.store.read() as con:
-            never = self.store.last_run(con) is None
-        if never:
+            return self.store.last_run(con) is not None
+
+    def _ensure_indexed(self) -> None:
+        if not self.indexed():
             self.index()
 
     # -- symbols -----------------------------------------------------------------------
@@ -415,7 +417,7 @@ class Project(NoteOps):
 
     def capsule(self, symbols=(), files=(), task: str | None = None, diff: str | None = None,
                 budget: int | None = None, max_chars: int | None = None, include=(), exclude=(),
-                for_file: bool = False, reindex: bool = False, now=None, min_score: float = 0.0,
+                for_file: bool = False, reindex: bool | None = None, now=None, min_score: float = 0.0,
                 compact: bool = False):
         """The notes relevant to a focus, ranked, within `budget` tokens (default: [capsule]
         budget) and `max_chars` characters: a core.capsule.Capsule. `diff`: None (no diff focus),
@@ -423,8 +425,8 @@ class Project(NoteOps):
         `include`/`exclude`: note ids pinned first or dropped. `for_file`: as written into a file
         (private notes left out, dates instead of ages). `min_score`: below it, a note is left out
         as loosely related (counted in the last line). `compact`: the lean rendering hooks
-        inject. The index is used as it is — updated
-        first only with `reindex`, for `diff`, or when the repository was never indexed."""
+        inject. `reindex`: True updates the index first; None (the default) only for `diff` or
+        when the repository was never indexed; False never (the caller just did, or may not wait)."""
         from tether.core import capsule as cap
 
         budget = self.config.budget if budget is None else budget
@@ -434,7 +436,7 @@ class Project(NoteOps):
             from tether.core.gitdiff import changed_lines
 
             changes = changed_lines(self.root, diff)
-        if reindex or diff is not None or not self.store.path.exists():
+        if reindex or (reindex is None and (diff is not None or not self.store.path.exists())):
             self.index()
         focus = cap.Focus(tuple(symbols), tuple(files), task, diff)
         return cap.build(self, focus, budget, max_chars, include, exclude, shared_only=for_file, dates=for_file,

@@ -106,3 +106,24 @@ def commit(repo, message: str = "change", files: dict[str, str | bytes | None] |
     sig = pygit2.Signature(*SIG)
     parents = [] if repo.head_is_unborn else [repo.head.target]
     return str(repo.create_commit("HEAD", sig, sig, message, tree, parents))
+
+
+def children(pid: int) -> list[int]:
+    """Live (not zombie) processes whose parent is `pid`, from /proc (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Is process `pid` running (not gone, not a zombie)? From /proc (Linux)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

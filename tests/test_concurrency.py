@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import git_repo
+from tests.helpers import alive, children, git_repo
 from tests.test_journal import hold_database
 from tether.core import journal
 from tether.core.project import Project
@@ -121,7 +121,7 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     Project(root).index()
     stop = tmp_path / "stop"
     indexer = spawn(INDEXER, root, stop, stdout=subprocess.PIPE)
-    reader = spawn(TUI, root, stop, 4 * NOTES, stdout=subprocess.PIPE)
+    reader = spawn(TUI, root, stop, 4 * NOTES, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(0.5)  # the re-index is under way
     writers = [spawn(CLI_WRITER, root, f"cli{k}", NOTES, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                for k in range(2)]
@@ -130,9 +130,11 @@ def test_index_reader_and_four_writers_lose_nothing(tmp_path):
     outs = [w.communicate(timeout=150) for w in writers]
     stop.touch()
     runs = int(indexer.communicate(timeout=60)[0])
-    reads, after, seen = reader.communicate(timeout=90)[0].split()
+    out, err = reader.communicate(timeout=90)
+    assert reader.returncode == 0 and len(out.split()) == 3, err[-2000:]
+    reads, after, seen = out.split()
     assert [w.returncode for w in writers] == [0] * 4, [o[1][-2000:] for o in outs]
-    assert indexer.returncode == 0 and reader.returncode == 0 and runs >= 1 and int(reads) > 0
+    assert indexer.returncode == 0 and runs >= 1 and int(reads) > 0
     # the open UI shows every note the other processes wrote, queued or not, once they stop
     assert int(seen) == 4 * NOTES, f"the UI showed {seen} of {4 * NOTES} notes {after} s after the writers stopped"
 
@@ -195,26 +197,6 @@ def test_kill_9_mid_index_keeps_notes_and_index(tmp_path):
     assert sorted(n.id for n in project.all_notes()) == ids
 
 
-def _children(pid: int) -> list[int]:
-    """Live (not zombie) processes whose parent is `pid`, from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
 def test_kill_9_of_an_index_run_leaves_no_worker_behind(tmp_path):
     root = tmp_path / "r"
@@ -225,12 +207,12 @@ def test_kill_9_of_an_index_run_leaves_no_worker_behind(tmp_path):
     deadline, workers = time.monotonic() + 60, []
     while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
     assert len(workers) == 2, "the index run never started its two workers"
     proc.kill()
     proc.wait()
     time.sleep(3)
-    left = [pid for pid in workers if _alive(pid)]
+    left = [pid for pid in workers if alive(pid)]
     for pid in left:  # don't leave them to the next test either
         os.kill(pid, signal.SIGKILL)
     assert left == [], f"workers {left} outlived their killed parent by 3 s"
@@ -262,9 +244,9 @@ def test_without_prctl_a_worker_still_exits_with_its_parent():
     proc.kill()
     proc.wait()
     deadline = time.monotonic() + 3
-    while _alive(child) and time.monotonic() < deadline:
+    while alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if _alive(child):
+    if alive(child):
         os.kill(child, signal.SIGKILL)
         raise AssertionError("the child outlived its killed parent by 3 s")
 

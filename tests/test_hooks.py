@@ -5,10 +5,12 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import commit
+from tests.helpers import children, commit
 from tests.test_journal import hold_database, impatient
 from tether.core.hooks import HOOK_LIMIT, branch_focus, run_hook
 
@@ -70,6 +72,42 @@ def test_session_start_gives_the_branch_capsule_and_triage(repo):
     assert len(out) <= HOOK_LIMIT
     shown = json.loads((project.dir / "sessions" / "s1.json").read_text())["notes"]
     assert shown == [about_refresh]
+
+
+def slow_index(monkeypatch):
+    """Project.index takes a minute (the forked index child inherits it)."""
+    from tether.core.project import Project
+
+    monkeypatch.setattr(Project, "index", lambda self, *a, **k: time.sleep(60))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_session_start_answers_from_the_index_it_has_when_indexing_takes_too_long(repo, monkeypatch):
+    project, git = repo
+    about_refresh = project.add_note("refresh must hold the pool lock", symbols=["UserService.refresh"]).id
+    with (project.dir / "config.toml").open("a") as f:
+        f.write("\n[hooks]\nindex_seconds = 1\n")
+    branch(git, "feature")
+    commit(git, "touch refresh", {"app/users.py": FILES["app/users.py"].replace("return 1", "return 10")})
+    slow_index(monkeypatch)
+    started = time.monotonic()
+    r = run_hook("session-start", json.dumps({"session_id": "s8", "cwd": str(project.root)}))
+    assert time.monotonic() - started < 30  # the deadline (1 s), not the index (60 s)
+    text = context(r.stdout, "SessionStart")
+    assert about_refresh in text and "⚠" not in text  # the index before the commit: fresh, as far as it knows
+    assert "could not be brought up to date within 1 s, so statuses may be behind" in text
+    assert children(os.getpid()) == []  # the index child is gone
+
+
+def test_session_start_before_any_index_says_how_to_build_it(make_project, monkeypatch):
+    project, _ = make_project(FILES)
+    project.dir.mkdir()
+    (project.dir / "config.toml").write_text("[hooks]\nindex_seconds = 0.5\n")
+    slow_index(monkeypatch)
+    r = run_hook("session-start", json.dumps({"session_id": "s9", "cwd": str(project.root)}))
+    assert r.error is None
+    assert context(r.stdout, "SessionStart").startswith("tether has not indexed this repository yet")
+    assert not project.indexed()
 
 
 def test_session_start_on_a_quiet_branch_gives_the_project(repo):
