@@ -52,9 +52,7 @@ def changed_lines(root: Path, rev: str | None = None, head: str | None = None, s
     elif staged:
         diff = base.tree.diff_to_index(repo.index, context_lines=0)
     else:
-        flags = (DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS
-                 | DiffOption.SHOW_UNTRACKED_CONTENT)
-        diff = base.tree.diff_to_workdir(flags=flags, context_lines=0)
+        diff = _workdir_patches(repo, base.tree)
     for patch in diff:
         delta = patch.delta
         if delta.status == DeltaStatus.DELETED:
@@ -70,6 +68,29 @@ def changed_lines(root: Path, rev: str | None = None, head: str | None = None, s
         out.files[delta.new_file.path] = None if delta.is_binary else ranges
     out.deleted.sort()
     return out
+
+
+def _workdir_patches(repo, tree) -> list:
+    """The patches from `tree` to the working tree, untracked files included. Which files differ
+    comes from git's index, as `git diff BASE` does it: the tree against the index (blob ids, no
+    file read) and the index against the working tree (stat data; only files whose stat moved
+    are read). A tree-to-working-tree diff reads and hashes every file of the tree instead."""
+    import pygit2
+    from pygit2.enums import DiffOption
+
+    flags = DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS
+    paths = {d.new_file.path for d in tree.diff_to_index(repo.index).deltas}
+    paths |= {d.new_file.path for d in repo.diff(flags=flags).deltas}
+    patches = []
+    for path in sorted(paths):
+        old = tree[path].data if path in tree else None
+        try:
+            new = (Path(repo.workdir) / path).read_bytes()
+        except (IsADirectoryError, FileNotFoundError, NotADirectoryError):
+            new = None
+        if old != new:
+            patches.append(pygit2.Patch.create_from(old, new, path, path, context_lines=0))
+    return patches
 
 
 def commit_of(repo, name: str):
