@@ -302,12 +302,11 @@ def _select(project, con, focus: Focus, include, exclude, changes):
     candidates = sorted({n for n in links if n not in dropped and (hopeful(n) or n in pinned)} | set(pins))
     notes = project.without_secrets(store.notes(con, candidates, ("active",)))
     aside: list[CapsuleNote] = []
-    from tether.core.claude_md_import import loaded_digests, text_digest
+    from tether.core.claude_md_import import still_in_claude_md
 
-    loaded = loaded_digests(project, con)  # Claude Code loads these itself: never twice
+    loaded = still_in_claude_md(project, con, notes)  # Claude Code loads these itself: never twice
     for n in notes:
-        if n.id not in pins and loaded and ((n.origin or "").rsplit("#", 1)[-1] in loaded
-                                            or text_digest(n.text) in loaded):
+        if n.id not in pins and n.id in loaded:
             aside.append(CapsuleNote(n, "fresh", [], 0.0, None, "in CLAUDE.md"))
     if not whole_project:  # a project-wide note earns its place: pinned, or its text is about the focus
         about = _about_focus(seeds)

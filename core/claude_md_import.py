@@ -785,6 +785,15 @@ def remove_entries(data: bytes, spans: list[tuple[int, int]]) -> bytes:
     return (bom + kept).encode("utf-8")
 
 
+def still_in_claude_md(project, con, notes: list[Note]) -> set[str]:
+    """Ids of `notes` whose entry is still in a CLAUDE.md Claude Code loads (by the digest the
+    import recorded in its origin, or by its text): hooks and capsules never inject them again."""
+    loaded = loaded_digests(project, con)
+    if not loaded:
+        return set()
+    return {n.id for n in notes if (n.origin or "").rsplit("#", 1)[-1] in loaded or text_digest(n.text) in loaded}
+
+
 def loaded_digests(project, con) -> set[str]:
     """The `text_digest`s of the entries of every CLAUDE.md Claude Code loads in this repository
     (CLAUDE.md files the index holds, at any depth; .claude/CLAUDE.md, .claude/rules/**/*.md and

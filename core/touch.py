@@ -85,7 +85,11 @@ def _pick(project, con, path: str, state: _FileNow, relevance: dict[str, float],
     """The notes linked to the nodes in `relevance`, scored type × freshness × relevance."""
     store = project.store
     ids = [i for i in store.notes_linked_to(con, sorted(relevance)) if i not in skip]
+    from tether.core.claude_md_import import still_in_claude_md
+
     notes = project.without_secrets(store.notes(con, ids, ("active",)))
+    loaded = still_in_claude_md(project, con, notes)  # Claude Code loads these itself: never twice
+    notes = [n for n in notes if n.id not in loaded]
     now = {s.id: s for s in state.now}
     overlay = _AsNow(store, path, now, state.now_hash)
     by_note: dict[str, list] = {}

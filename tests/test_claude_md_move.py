@@ -116,10 +116,15 @@ def test_notes_still_in_claude_md_are_never_injected_twice(project):
     assert "still in a CLAUDE.md Claude Code loads left out" in cap.markdown
     r = run_hook("session-start", json.dumps({"cwd": str(project.root)}))
     assert "UserService has a threading issue" not in _context(r.stdout)
+    read = {"session_id": "r1", "cwd": str(project.root), "hook_event_name": "PostToolUse", "tool_name": "Read",
+            "tool_input": {"file_path": str(project.root / "api/users.py")}, "tool_response": {}}
+    assert run_hook("post-tool-use", json.dumps(read)).stdout == ""  # nor when the agent reads its code
     # moved: the linked note comes, the entries left in CLAUDE.md still do not
     apply_import(project, plan_import(project), move=True)
     text = _context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout)
     assert "UserService has a threading issue" in text and "Keep PRs small" not in text
+    touched = json.loads(run_hook("post-tool-use", json.dumps({**read, "session_id": "r2"})).stdout)
+    assert "UserService has a threading issue" in touched["hookSpecificOutput"]["additionalContext"]
     # a note whose text is in a nested CLAUDE.md (Claude Code loads it too) is left out as well
     nested = project.add_note("Billing amounts are integers in cents.", symbols=["charge"])
     commit(repo, "nested", {"api/CLAUDE.md": "- Billing amounts are integers in cents.\n"})
