@@ -574,13 +574,9 @@ class Store(NoteStore):
                 rebound.update(r[0] for r in changed)
         return rebound
 
-    def symbol_names(self, con, paths: list[str]) -> set[str]:
-        rows = con.execute("SELECT DISTINCT name FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall()
-        return {r[0] for r in rows}
-
-    def symbol_ids(self, con, paths: list[str]) -> set[str]:
-        rows = con.execute("SELECT id FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall()
-        return {r[0] for r in rows}
+    def symbol_keys(self, con, paths: list[str]) -> set[tuple[str, str]]:
+        """(id, name) of the symbols defined in `paths`."""
+        return set(con.execute("SELECT id, name FROM symbols WHERE path IN (SELECT unnest($1))", [paths]).fetchall())
 
     def resolve_names(self, con, names: set[str] | None = None, paths: list[str] = (),
                       vanished: set[str] = frozenset()) -> None:
@@ -590,26 +586,31 @@ class Store(NoteStore):
         among the files of the same language (C with C++, JavaScript with TypeScript).
 
         `names` None: every ref. Otherwise only the refs whose answer can have changed: those of
-        `paths` (parsed again, or importing from another file now), those to `names` (symbols
-        that appeared or vanished), those resolved to a `vanished` id, and self-calls (their
-        answer follows base classes elsewhere). The rest, resolved or not, keep what they have:
+        `paths` (parsed again, or importing from another file now), those to `names` (a symbol of
+        that name appeared or vanished: what a name resolves to depends only on which symbols
+        bear it), those resolved to a `vanished` id, and self-calls (their answer follows base
+        classes elsewhere). The rest, resolved or not, keep what they have:
         in a large repository most refs stay unresolved (macros, other libraries), and looking at
         all of them again would cost what a full run costs."""
         if names is None:
-            con.execute("CREATE OR REPLACE TEMP TABLE todo AS SELECT rowid AS rid FROM refs WHERE kind <> 'imports'")
+            con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
         else:
             con.execute("""CREATE OR REPLACE TEMP TABLE todo AS SELECT rowid AS rid FROM refs
                            WHERE kind <> 'imports' AND (path IN (SELECT unnest($1)) OR target IN (SELECT unnest($2))
                                  OR dst IN (SELECT unnest($3)) OR self_call)""",
                         [sorted(paths), sorted(names), sorted(vanished)])
-        con.execute("UPDATE refs SET dst = NULL WHERE rowid IN (SELECT rid FROM todo)")
-        plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call AND r.rowid IN (SELECT rid FROM todo)"
+            con.execute("UPDATE refs SET dst = NULL WHERE rowid IN (SELECT rid FROM todo)")
+
+        def scope(alias: str) -> str:
+            """The refs to resolve again, as a condition on `alias` ("r.", "refs." or "")."""
+            return "TRUE" if names is None else f"{alias}rowid IN (SELECT rid FROM todo)"
+
+        plain = f"r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call AND {scope('r.')}"
         steps = [
             # self.x() / this.x(): a member of the caller's class
-            """UPDATE refs SET dst = m.id FROM symbols caller, symbols m
+            f"""UPDATE refs SET dst = m.id FROM symbols caller, symbols m
                WHERE refs.dst IS NULL AND refs.self_call AND refs.kind = 'calls' AND caller.id = refs.src
-                 AND m.parent_id = caller.parent_id AND m.name = refs.target
-                 AND refs.rowid IN (SELECT rid FROM todo)""",
+                 AND m.parent_id = caller.parent_id AND m.name = refs.target AND {scope('refs.')}""",
             # the same file: a top-level definition first, then any unique one
             f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
@@ -637,11 +638,11 @@ class Store(NoteStore):
                    WHERE {plain}) GROUP BY rid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
             # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
-            """UPDATE refs SET dst = c.id FROM (
+            f"""UPDATE refs SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(m.id) AS id FROM refs r JOIN symbols caller ON caller.id = r.src
                    JOIN refs base ON base.kind = 'inherits' AND base.src = caller.parent_id AND base.dst IS NOT NULL
                    JOIN symbols m ON m.parent_id = base.dst AND m.name = r.target
-                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' AND r.rowid IN (SELECT rid FROM todo)
+                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' AND {scope('r.')}
                  GROUP BY r.rowid HAVING count(*) = 1) c
                WHERE refs.rowid = c.rid""",
         ]
@@ -652,7 +653,7 @@ class Store(NoteStore):
         for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
             con.execute(f"""UPDATE refs SET dst = u.id FROM (
                               SELECT name, min(id) AS id FROM symbols WHERE language IN (SELECT unnest($1))
-                                AND name IN (SELECT target FROM refs WHERE rowid IN (SELECT rid FROM todo))
+                                AND name IN (SELECT target FROM refs WHERE {scope('')})
                               GROUP BY name HAVING count(*) = 1) u
                             WHERE {plain.replace("r.", "refs.")} AND u.name = refs.target
                               AND refs.path IN (SELECT path FROM files WHERE language IN (SELECT unnest($1)))""",

@@ -167,19 +167,19 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
             with store.write() as con:
                 if found.scan is not None:
                     store.set_discovery_scan(con, found.scan.to_json())
-                names = store.symbol_names(con, written + removed) if known else None
-                old_ids = store.symbol_ids(con, written + removed) if known else set()
+                before = store.symbol_keys(con, written + removed) if known else None
                 store.drop_files(con, written + removed)
                 store.load_staged(con, staging)
                 store.touch_files(con, same)
                 if changed:
                     added = any(p not in known for p in written)
                     rebound = _resolve_imports(con, store, present, None if (added or removed) else written)
-                    if names is None:
+                    if before is None:
                         store.resolve_names(con, None)
-                    else:
-                        store.resolve_names(con, names | store.symbol_names(con, written), sorted(set(written) | rebound),
-                                            old_ids - store.symbol_ids(con, written))
+                    else:  # a body edited keeps its symbols: only symbols that came or went move names
+                        after = store.symbol_keys(con, written)
+                        store.resolve_names(con, {name for _, name in before ^ after}, sorted(set(written) | rebound),
+                                            {sid for sid, _ in before - after})
                 report.seconds = time.perf_counter() - started
                 report.symbols, report.edges = store.add_run(
                     con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
