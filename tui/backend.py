@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +27,7 @@ from tether.core.errors import StoreBusy, TetherError
 from tether.core.project import Project
 
 log = logging.getLogger("tether.tui")
+RELOOK = 5.0  # seconds between reads of the version when the files look unchanged
 
 
 class Backend:
@@ -34,6 +36,7 @@ class Backend:
         self.lock = threading.RLock()
         self._stat: tuple | None = None
         self._version: tuple | None = None
+        self._looked = 0.0  # time.monotonic() of the last read of the version
 
     def call(self, job: Callable[[Project], Any]) -> Any:
         with self.lock:
@@ -60,7 +63,9 @@ class Backend:
         Notes other processes queued while the database was busy are added here as soon as it is
         free: nobody else may write for a long time, and the UI should show them."""
         key = self._stat_key()
-        if key == self._stat and not force:
+        # Two writes within one tick of the file system's clock can leave size and time as they
+        # were: read the version anyway now and then.
+        if key == self._stat and not force and time.monotonic() - self._looked < RELOOK:
             return None
         if not self.lock.acquire(timeout=-1 if force else 0.05):
             return None
@@ -76,11 +81,17 @@ class Backend:
         finally:
             store.lock_timeout = saved
             self.lock.release()
-        self._stat = key
+        self._stat, self._looked = key, time.monotonic()
         if version == self._version and not force:
             return None
         self._version = version
         return version
+
+
+    def forget(self) -> None:
+        """The screens may not show what was read last (a reload found the database busy): the
+        next check reports a change again."""
+        self._stat = self._version = None
 
 
 class Recheck(Message):
@@ -131,6 +142,8 @@ class Jobs:
             try:
                 value = backend.call(job)
             except TetherError as e:
+                if isinstance(e, StoreBusy):  # what the job would have shown waits for the next check
+                    backend.forget()
                 self.post_message(JobFailed(str(e), failed))  # type: ignore[attr-defined]
                 return
             except Exception as e:  # never a traceback in the UI
