@@ -97,8 +97,8 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     """The capsule for the current branch (its changes against the default branch, plus the
     working tree), how many notes wait for triage, and how to save what the agent learns."""
     rev, label = branch_focus(project.root)
-    current = index_within(project, project.config.hook_index_seconds)  # statuses, teammates' notes pulled
-    if not current and not project.indexed():
+    behind = index_within(project, project.config.hook_index_seconds)  # statuses, teammates' notes pulled
+    if behind and not project.indexed():
         return HookResult(_context("SessionStart", "tether has not indexed this repository yet: the first index "
                                    "takes longer than a hook may run. `tether index` in a terminal builds it once."))
     diff = rev
@@ -128,9 +128,8 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     if queued:
         lines.append(f"{queued} note{'s' if queued != 1 else ''} saved while the database was busy "
                      f"{'are' if queued != 1 else 'is'} queued for tether's next write.")
-    if not current:
-        lines.append(f"tether's index could not be brought up to date within {project.config.hook_index_seconds:g} s, "
-                     "so statuses may be behind (`tether index` in a terminal catches up).")
+    if behind:
+        lines.append(f"tether's index {behind}, so statuses may be behind.")
     lines.append("Save what a later session should know with `save_observation`.")
     trailer = "\n" + "\n".join(lines) + "\n"
     intro = f"tether notes ({label}):\n" if label else ""
@@ -145,9 +144,10 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     return result
 
 
-def index_within(project, seconds: float) -> bool:
+def index_within(project, seconds: float) -> str | None:
     """Bring the index up to date in a child process, waiting at most `seconds`; past that the
-    child is killed and the answer comes from the index as it was. True when the index is current.
+    child is killed and the answer comes from the index as it was. None when the index is
+    current, else why it is not.
 
     A hook that Claude Code kills at its timeout gives the agent nothing, so the hook stops first.
     An index run writes in one transaction, so a killed one leaves the previous index intact, and
@@ -164,11 +164,12 @@ def index_within(project, seconds: float) -> bool:
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return os.waitstatus_to_exitcode(status) == 0
+            return None if os.waitstatus_to_exitcode(status) == 0 else \
+                "could not be brought up to date (`tether index` in a terminal says why)"
         if time.monotonic() >= deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            return False
+            return f"could not be brought up to date within {seconds:g} s (`tether index` in a terminal catches up)"
         time.sleep(0.01)
 
 

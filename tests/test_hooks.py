@@ -12,6 +12,7 @@ import pytest
 
 from tests.helpers import children, commit
 from tests.test_journal import hold_database, impatient
+from tether.core.errors import TetherError
 from tether.core.hooks import HOOK_LIMIT, branch_focus, run_hook
 
 FILES = {
@@ -95,8 +96,23 @@ def test_session_start_answers_from_the_index_it_has_when_indexing_takes_too_lon
     assert time.monotonic() - started < 30  # the deadline (1 s), not the index (60 s)
     text = context(r.stdout, "SessionStart")
     assert about_refresh in text and "⚠" not in text  # the index before the commit: fresh, as far as it knows
-    assert "could not be brought up to date within 1 s, so statuses may be behind" in text
+    assert "index could not be brought up to date within 1 s (`tether index` in a terminal catches up), " \
+           "so statuses may be behind." in text
     assert children(os.getpid()) == []  # the index child is gone
+
+
+def test_session_start_says_when_the_index_failed(repo, monkeypatch):
+    from tether.core.project import Project
+
+    project, _ = repo
+    n = project.add_note("refresh must hold the pool lock", symbols=["UserService.refresh"]).id
+
+    def broken(self, *a, **k):
+        raise TetherError("the database is corrupt")
+
+    monkeypatch.setattr(Project, "index", broken)
+    text = context(run_hook("session-start", json.dumps({"cwd": str(project.root)})).stdout, "SessionStart")
+    assert n in text and "index could not be brought up to date (`tether index` in a terminal says why)" in text
 
 
 def test_session_start_before_any_index_says_how_to_build_it(make_project, monkeypatch):
