@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from tests.helpers import commit, git_repo
-from tether.core.index.discover import Scan, discover
+from tether.core.index.discover import Scan, discover, tracked_digest
 from tether.core.project import Project
 
 SEED = int(os.environ.get("TETHER_TEST_SEED") or random.randrange(1 << 30))
@@ -127,3 +127,42 @@ def test_incremental_runs_match_a_full_index_after_real_edits(tmp_path):
         full = full_copy(root, tmp_path)
         assert tables(project) == tables(full), context
         assert statuses(project) == statuses(full), context
+
+
+def test_git_status_rewriting_the_index_keeps_the_quick_path(tmp_path, monkeypatch):
+    """`git status` rewrites .git/index with fresh stat data: what it tracks is the same, so the
+    next run still looks only where something moved (it does not ask git for its status)."""
+    import time
+
+    import pygit2
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    files = {f"pkg/deep/er/m{i}.py": module(i, (i + 1) % 30) for i in range(30)}
+    files["a-much-longer-file-name-to-pad-the-entry-differently.py"] = "x = 1\n"
+    repo = git_repo(root, files)
+    project = Project(root)
+    project.index()
+    index_file = root / ".git" / "index"
+    digest = tracked_digest(index_file.read_bytes())
+    time.sleep(0.01)
+    for rel in files:  # same content, new stat data: what `git status` refreshes
+        os.utime(root / rel)
+    index = repo.index
+    index.read()
+    for rel in files:
+        index.add(rel)
+    index.write()
+    assert tracked_digest(index_file.read_bytes()) == digest
+
+    def no_status(self, *a, **k):
+        raise AssertionError("asked git for its status")
+
+    monkeypatch.setattr(pygit2.Repository, "status", no_status)
+    assert project.index().parsed == 0
+    monkeypatch.undo()
+    (root / "new.py").write_text("def new():\n    pass\n")
+    index.add("new.py")
+    index.write()
+    assert tracked_digest(index_file.read_bytes()) != digest  # a path more: a change
+    assert project.index().parsed == 1

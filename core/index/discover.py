@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 
 import pathspec
@@ -39,11 +40,12 @@ class Candidate:
 @dataclass(slots=True)
 class Scan:
     """What the next run needs to look only where something moved."""
-    rules: list  # stat data and settings that decide which paths are tracked or ignored
+    rules: list  # what decides which paths are tracked or ignored: settings, stat data, digests
     dirs: dict[str, int]  # directory ("" for the root) -> modification time in ns
+    index: list | None = None  # git's index file: [size, mtime_ns, tracked_digest of it]
 
     def to_json(self) -> dict:
-        return {"rules": self.rules, "dirs": self.dirs}
+        return {"rules": self.rules, "dirs": self.dirs, "index": self.index}
 
 
 @dataclass(slots=True)
@@ -63,9 +65,9 @@ def discover(root: Path, config: Config, known: dict[str, FileState] | None = No
         found = Discovery()
         _classify(root, _walk(root), config, found)
         return found
-    rules = _rules(repo, config)
+    rules, index = _rules(repo, config, last)
     if known and last is not None and last.rules == rules:
-        found = _rescan(root, repo, config, known, reasons or {}, last)
+        found = _rescan(root, repo, config, known, reasons or {}, last, index)
         if found is not None:
             return found
     import pygit2
@@ -76,7 +78,7 @@ def discover(root: Path, config: Config, known: dict[str, FileState] | None = No
     names = {entry.path for entry in repo.index}
     names |= {p for p, flags in repo.status(untracked_files="all").items() if flags & pygit2.GIT_STATUS_WT_NEW}
     _classify(root, names, config, found)
-    found.scan = Scan(rules, dirs)
+    found.scan = Scan(rules, dirs, index)
     return found
 
 
@@ -112,7 +114,7 @@ def _admit(base: str, rel: str, config: Config, found: Discovery) -> os.stat_res
 
 
 def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reasons: dict[str, str],
-            last: Scan) -> Discovery | None:
+            last: Scan, index_stamp: list) -> Discovery | None:
     """The previous run's files, stat'ed again, plus the paths found in directories whose time
     moved; None when an ignore file changed and only a full discovery can tell."""
     base = os.path.join(root, "")
@@ -128,7 +130,7 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
         _walk_dirs(root, repo, d, dirs, new, known=last.dirs)
     if any(_is_ignore_file(p) for p in new if p not in known):
         return None
-    found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs))
+    found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs, index_stamp))
     index = repo.index  # each access reads the index file again
     for rel in sorted(known):
         reason = reasons.get(rel)
@@ -180,23 +182,62 @@ def _is_ignore_file(rel: str) -> bool:
     return rel == ".gitignore" or rel.endswith("/.gitignore")
 
 
-def _rules(repo, config: Config) -> list:
-    """Everything that decides which paths are tracked or ignored, as comparable data."""
+def _rules(repo, config: Config, last: Scan | None) -> tuple[list, list]:
+    """Everything that decides which paths are tracked or ignored, as comparable data; and git's
+    index file's stat with its digest, so that the next run reads it only when it was rewritten."""
     git = Path(repo.path)
-    paths = [git / "index", git / "info" / "exclude", git / "config", Path.home() / ".gitconfig",
+    index = _index_stamp(git / "index", last.index if last is not None else None)
+    paths = [git / "info" / "exclude", git / "config", Path.home() / ".gitconfig",
              Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "git" / "ignore"]
     try:
         paths.append(Path(os.path.expanduser(repo.config["core.excludesFile"])))
     except KeyError:
         pass
-    rules: list = [list(config.exclude_patterns), list(config.include), config.max_file_size]
+    rules: list = [list(config.exclude_patterns), list(config.include), config.max_file_size, index[2]]
     for p in paths:
         try:
             st = os.stat(p)
             rules.append([str(p), st.st_size, st.st_mtime_ns])
         except OSError:
             rules.append([str(p), None, None])
-    return rules
+    return rules, index
+
+
+def _index_stamp(path: Path, last: list | None) -> list:
+    """[size, mtime_ns, digest of what the index tracks] of git's index file. Not its stat alone:
+    `git status` rewrites the file with fresh stat data whenever it looks, and the tracked
+    paths are what matters here."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [None, None, None]
+    if last is not None and last[:2] == [st.st_size, st.st_mtime_ns]:
+        return last
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return [None, None, None]
+    return [st.st_size, st.st_mtime_ns, tracked_digest(data)]
+
+
+def tracked_digest(data: bytes) -> str:
+    """A digest of the entries of a git index file (version 2 or 3): their mode, blob id, flags
+    and path, without the stat data git refreshes. Another version, or bytes that do not parse:
+    a digest of the whole file (then any rewrite counts as a change)."""
+    h = blake2b(digest_size=16)
+    whole = blake2b(data, digest_size=16).hexdigest()
+    if data[:4] != b"DIRC" or int.from_bytes(data[4:8], "big") not in (2, 3):
+        return whole
+    pos = 12
+    try:
+        for _ in range(int.from_bytes(data[8:12], "big")):
+            head = 64 if data[pos + 60] & 0x40 else 62  # an extended flags word follows
+            end = data.index(b"\0", pos + head)
+            h.update(data[pos + 24:pos + 28] + data[pos + 40:pos + 62] + data[pos + head:end + 1])
+            pos += (end - pos) // 8 * 8 + 8  # entries are padded with 1 to 8 NUL bytes
+    except (ValueError, IndexError):
+        return whole
+    return h.hexdigest()
 
 
 def _repo(root: Path):

@@ -162,7 +162,8 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         out.close()
         report.removed = len(removed)
         changed = bool(written or removed)
-        rescanned = found.scan is not None and (scan is None or found.scan.rules != scan["rules"])
+        rescanned = found.scan is not None and (scan is None or found.scan.rules != scan["rules"]
+                                                or found.scan.index != scan.get("index"))
         if changed or same or rescanned or last is None or last[1] != found.commit:
             with store.write() as con:
                 if found.scan is not None:
