@@ -419,7 +419,8 @@ def _remember(project, session_id, note_ids: list[str], fresh: bool = False, bef
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(data, "utf-8")
         os.replace(tmp, path)
-        cutoff = time.time() - _SESSION_DAYS * 86400
+        # by the file system's clock, which wrote them all (the process's clock may differ)
+        cutoff = path.stat().st_mtime - _SESSION_DAYS * 86400
         for old in path.parent.glob("*.json"):
             if old.stat().st_mtime < cutoff:
                 old.unlink(missing_ok=True)
