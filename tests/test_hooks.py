@@ -431,3 +431,18 @@ def test_post_tool_use_never_fails_the_agent(noted):
     project.store.path.unlink()  # no database: nothing, and none created
     code, out, err = hook("post-tool-use", {**payload, "session_id": "t11"})
     assert (code, out, err) == (0, "", "") and not project.store.path.exists()
+
+
+def test_sessions_older_than_a_week_are_forgotten_by_the_file_clock(repo):
+    project, _ = repo
+    project.add_note("charge rounds half-even", symbols=["charge"], type="decision")
+    sessions = project.dir / "sessions"
+    sessions.mkdir(exist_ok=True)
+    old, recent = sessions / "old.json", sessions / "recent.json"
+    for f in (old, recent):
+        f.write_text('{"notes": []}')
+    now = old.stat().st_mtime
+    os.utime(old, (now - 8 * 86400, now - 8 * 86400))
+    os.utime(recent, (now - 6 * 86400, now - 6 * 86400))
+    run_hook("session-start", json.dumps({"session_id": "new", "cwd": str(project.root)}))
+    assert sorted(p.name for p in sessions.glob("*.json")) == ["new.json", "recent.json"]
