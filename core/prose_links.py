@@ -9,7 +9,8 @@ What counts as naming code (`mentions`, in order of appearance, once each):
 - a code span that looks like an identifier, a dotted name or a path: `UserService.refresh`,
   `users.py`, `api/x.py::f`; a call `refresh()` or `charge(amount)` names `refresh`/`charge`; a
   generic `Agent[Deps, Out]` names `Agent`; a decorator `@cache` names `cache`, `@agent.tool` the
-  `tool` method of the class the object is an instance of (`agent` -> `Agent`); a member
+  `tool` method of the class the object is an instance of (`agent` -> `Agent`, or else a class
+  the entry names: `@mcp.tool()` beside `MCPServer`); a member
   `.refresh()` (leading dot) names the method of a class the same entry, or its headings, name;
   a path ending in `/` names a directory;
 - outside code spans: dotted names (api.users.UserService), paths (src/app/users.py, docs/),
@@ -20,9 +21,12 @@ What counts as naming code (`mentions`, in order of appearance, once each):
   symbol's name (Tests, Error) is never read as one.
 
 A mention links when it resolves to exactly one target. A simple name is first looked up as a
-member of the classes the entry (or its headings) names; where a name is defined both in the
-source and in tests, examples, docs or benchmarks, the source's definition wins. What remains
-ambiguous is reported with its candidates, never guessed; unknown plain words are not reported.
+member of the classes the entry (or its headings) names; among several definitions, the one in
+a file or directory the entry (or its headings) names wins (`cell_len` from rich/cells.py), then
+the source's over those in tests, examples, docs or benchmarks. A name defined repeatedly in one
+scope (overloads, if/else variants: `f`, `f#2`) is one name, and links every definition. What
+remains ambiguous is reported with its candidates, never guessed; unknown plain words are not
+reported.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ _PROSE_CODE = re.compile(r"(?<![\w.])(?:(?P<member>\.[^\W\d]\w*)\(|(?P<call>[^\W
                          r"|(?P<decorator>@[^\W\d]\w*(?:\.[^\W\d]\w*)*))")
 _CAMEL = re.compile(r"(?<![\w./@-])[A-Z][A-Za-z0-9]*(?:[a-z0-9][A-Z]|[A-Z][a-z])[A-Za-z0-9]*(?![\w/-]|\.\w)")
 _SNAKE = re.compile(r"(?<![\w./@-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w/-]|\.\w)")
+_OVERLOAD = re.compile(r"#\d+$")  # `f#2`: the second definition of `f` in one scope
 _BARE_FILE = re.compile(r"(?<![\w./@-])[A-Z][a-z]+file(?![\w/-]|\.\w)")  # Makefile, Dockerfile
 # where a definition is not "the source": tests, examples, docs, benchmarks
 _NOT_SOURCE = re.compile(r"(?:^|/)(?:tests?|testing|examples?|docs?|benchmarks?|bench)/"
@@ -147,26 +152,28 @@ class Resolver:
         self.cache: dict[str, tuple[str, str]] = {}
         self._modules: dict[str, list[str]] | None = None
         self._kinds: dict[str, str] = {}
+        self._families: dict[str, list[str]] = {}  # a name defined repeatedly: every definition
 
     def link_text(self, text: str, headings=()) -> ProseLinks:
         """The links `text` names (see the module's docstring); `headings`: the section it is in."""
         out = ProseLinks()
         named = mentions(text)
         plain = [w for w in words(text) if w not in named]
-        context = self._classes(named + plain) + self._classes([m for h in headings for m in mentions(h) + words(h)])
+        around = [m for h in headings for m in mentions(h) + words(h)]
+        context = self._classes(named + plain) + self._classes(around)
+        places = self._places(named + [m for h in headings for m in mentions(h)])
         for m in named:
-            kind, target = self.resolve(m, context)
+            kind, target = self.resolve(m, context, places)
             self._add(out, m, kind, target)
         for w in plain:
-            kind, target = self.resolve(w, context)
+            kind, target = self.resolve(w, context, places)
             if kind or target.startswith("ambiguous"):
                 self._add(out, w, kind, target)
         return out
 
-    @staticmethod
-    def _add(out: ProseLinks, mention: str, kind: str, target: str) -> None:
+    def _add(self, out: ProseLinks, mention: str, kind: str, target: str) -> None:
         if kind == "symbol":
-            out.symbols += [] if target in out.symbols else [target]
+            out.symbols += [t for t in self._families.get(target, [target]) if t not in out.symbols]
         elif kind in ("file", "dir"):
             out.files += [] if target in out.files else [target]
         elif (mention, target) not in out.unresolved:
@@ -183,30 +190,48 @@ class Resolver:
                 out.append(target)
         return out
 
+    def _places(self, names: list[str]) -> list[str]:
+        """The files and directories among what `names` resolve to."""
+        out = []
+        for n in names:
+            if not n.startswith((".", "@")) and (path := self._path(n)) and path[0] and path[1] not in out:
+                out.append(path[1])
+        return out
+
     def _kind(self, symbol_id: str) -> str:
         if symbol_id not in self._kinds:
             sym = self.project.store.symbol(self.con, symbol_id)
             self._kinds[symbol_id] = sym.kind if sym else ""
         return self._kinds[symbol_id]
 
-    def resolve(self, m: str, context: list[str] = ()) -> tuple[str, str]:
-        """("symbol", id) | ("file", path) | ("dir", path) | ("", why not)."""
-        key = m + "\0" + "\0".join(context)
+    def resolve(self, m: str, context: list[str] = (), places: list[str] = ()) -> tuple[str, str]:
+        """("symbol", id) | ("file", path) | ("dir", path) | ("", why not). `context`: ids of the
+        classes the entry names; `places`: the files and directories it names."""
+        key = "\0".join([m, *context, "", *places])
         if key not in self.cache:
-            self.cache[key] = self._resolve(m, list(context))
+            self.cache[key] = self._resolve(m, list(context), list(places))
         return self.cache[key]
 
     def _member(self, name: str, classes: list[str]) -> list[str]:
         ids = [f"{c}.{name}" for c in classes]
         return sorted(self.project.store.symbols_by_ids(self.con, ids))
 
-    def _symbol(self, name: str) -> tuple[str, str]:
+    def _symbol(self, name: str, places: list[str] = ()) -> tuple[str, str]:
         try:
             return "symbol", self.project.resolve(name, self.con, suggest=False).id
         except NotFound as e:
-            source = [c for c in e.candidates if not _NOT_SOURCE.search(c.split("::", 1)[0])]
-            if e.ambiguous and len(source) == 1:
-                return "symbol", source[0]  # defined in the source and in tests, docs...: the source
+            if not e.ambiguous:
+                return "", str(e)
+            # `cell_len` from rich/cells.py: the one the entry places; then the source's one
+            # rather than a test's or a doc's; a name defined repeatedly in one scope (overloads,
+            # if/else variants: `f`, `f#2`...) is one name: `_add` links every definition
+            there = [c for c in e.candidates if any(c.startswith((p + "::", p + "/")) for p in places)]
+            source = [c for c in (there or e.candidates) if not _NOT_SOURCE.search(c.split("::", 1)[0])]
+            for group in (there, source, e.candidates):
+                if group and len(bases := {_OVERLOAD.sub("", c) for c in group}) == 1:
+                    base = bases.pop()
+                    self._families[base] = sorted(group, key=lambda c: int(c.rsplit("#", 1)[1]) if c != base else 1)
+                    return "symbol", base
             return "", str(e)
 
     def _path(self, m: str) -> tuple[str, str] | None:
@@ -243,7 +268,7 @@ class Resolver:
         source = [p for p in hits if not _NOT_SOURCE.search(p + "/")]
         return source if len(source) == 1 else hits
 
-    def _resolve(self, m: str, context: list[str]) -> tuple[str, str]:
+    def _resolve(self, m: str, context: list[str], places: list[str]) -> tuple[str, str]:
         if m.startswith("."):  # `.refresh()`: a method of a class in context
             name = m[1:]
             found = self._member(name, context)
@@ -261,7 +286,7 @@ class Resolver:
             found = self._member(m, context)  # a name under its class's heading or beside it (a dunder is a protocol)
             if len(found) == 1:
                 return "symbol", found[0]
-        kind, found = self._symbol(m)
+        kind, found = self._symbol(m, places)
         if kind:
             return kind, found
         targets = set()
@@ -269,7 +294,7 @@ class Resolver:
             if alt[0] == "file":
                 targets.add(alt)
                 continue
-            k, t = self._symbol(alt[1])
+            k, t = self._symbol(alt[1], places)
             if k:
                 targets.add((k, t))
         if len(targets) == 1:
@@ -277,7 +302,8 @@ class Resolver:
         return path if path is not None else ("", found)
 
     def _decorator(self, name: str, context: list[str]) -> tuple[str, str]:
-        """`@cache` is `cache`; `@agent.tool` the `tool` of the class `agent` is an instance of."""
+        """`@cache` is `cache`; `@agent.tool` the `tool` of the class `agent` is an instance of
+        (a class named like the object, or else one the entry names)."""
         kind, found = self._symbol(name)
         if kind or "." not in name:
             return kind, found
@@ -287,7 +313,9 @@ class Resolver:
         if not classes:
             classes = [sid for name, sid in self.project.store.symbols_named(self.con, [wanted])
                        if name.replace("_", "") == wanted and self._kind(sid) in CONTAINER_KINDS]
-        hits = self._member(method, classes)
+        # `@mcp.tool()` beside `MCPServer`: no class is named like the object, so the classes the
+        # entry names that have the method
+        hits = self._member(method, classes) or self._member(method, context)
         if len(hits) > 1:
             hits = [h for h in hits if not _NOT_SOURCE.search(h.split("::", 1)[0])] or hits
         if len(hits) == 1:

@@ -163,3 +163,41 @@ def test_note_add_offers_the_links_its_text_names(make_project, capsys, monkeypa
     # linked: nothing offered
     assert main(["note", "add", "UserService is slow", "--link", "UserService"]) == 0
     assert "to link it" not in capsys.readouterr().err
+
+
+def test_an_ambiguous_name_links_to_the_one_in_a_file_or_directory_the_entry_names(make_project):
+    project, _ = make_project({**FILES, "lib/cells.py": "def cell_len(text):\n    return len(text)\n",
+                               "api/text.py": "class Text:\n    def cell_len(self):\n        return 0\n"})
+    project.index()
+    assert _links(project, "always use `cell_len` from lib/cells.py").symbols == ["lib/cells.py::cell_len"]
+    assert _links(project, "use `cell_len`, never len()", ("The library (`lib/`)",)).symbols == [
+        "lib/cells.py::cell_len"]
+    # named nowhere: still reported with both candidates, not guessed
+    found = _links(project, "`cell_len` counts terminal cells")
+    assert found.symbols == [] and "api/text.py::Text.cell_len" in dict(found.unresolved)["cell_len"]
+    # a place holding neither candidate does not decide either
+    assert _links(project, "`cell_len` is used by api/users.py").symbols == []
+
+
+def test_a_name_defined_repeatedly_in_one_scope_links_every_definition(make_project):
+    deco = ("from typing import overload\n\n\n@overload\ndef command(name: str) -> int: ...\n\n\n"
+            "@overload\ndef command(name: None) -> None: ...\n\n\ndef command(name=None):\n    return name\n")
+    core = "class Group:\n    def command(self):\n        return 1\n"
+    project, _ = make_project({**FILES, "cli/deco.py": deco, "cli/core.py": core})
+    project.index()
+    assert {s.id for s in project.symbols("command", limit=10)} >= {
+        "cli/deco.py::command", "cli/deco.py::command#2", "cli/deco.py::command#3", "cli/core.py::Group.command"}
+    # the overloads and the implementation are one name: the note about it follows all three
+    assert _links(project, "Decorators live in cli/deco.py (`command`).").symbols == [
+        "cli/deco.py::command", "cli/deco.py::command#2", "cli/deco.py::command#3"]
+    # with a method of the same name elsewhere and no place named, still ambiguous
+    found = _links(project, "`command` builds the parser")
+    assert found.symbols == [] and "cli/core.py::Group.command" in dict(found.unresolved)["command"]
+
+
+def test_a_decorator_on_an_object_named_unlike_its_class_uses_the_class_the_entry_names(project):
+    project.index()
+    assert _links(project, "Tools register with `@bot.tool` on an `Agent`.").symbols == [
+        "agents/agent.py::Agent.tool", "agents/agent.py::Agent"]
+    # no class named alongside: nothing to go on
+    assert _links(project, "Tools register with `@bot.tool`.").symbols == []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -88,22 +89,24 @@ def build(root: Path, fixture: str, package: str | None):
 
 
 def score_links(plan, oracle: dict[str, list[str]]):
-    """(entries, naming code, linked, right, wrong, missed, the wrong ones)."""
+    """(entries, naming code, linked, right, wrong, missed, the wrong ones, the missed ones)."""
     entries = plan.new
     names_code = linked = right = wrong = missed = 0
-    wrong_list = []
+    wrong_list, missed_list = [], []
     for p in entries:
         keys = [k for k in oracle if k in p.text]
         assert len(keys) <= 1, keys
         expected = set(oracle[keys[0]]) if keys else set()
-        got = set(p.symbols) | set(p.files)
+        # `f#2`, `f#3`: further definitions of the name `f` in one scope (overloads), which the oracle names once
+        got = {re.sub(r"#\d+$", "", t) for t in p.symbols} | set(p.files)
         names_code += bool(expected)
         linked += bool(got)
         right += len(got & expected)
         wrong += len(got - expected)
         missed += len(expected - got)
         wrong_list += [(p.text.splitlines()[0][:50], t) for t in sorted(got - expected)]
-    return len(entries), names_code, linked, right, wrong, missed, wrong_list
+        missed_list += sorted(expected - got)
+    return len(entries), names_code, linked, right, wrong, missed, wrong_list, missed_list
 
 
 def change_function(project: Project, repo, symbol_id: str) -> None:
@@ -132,7 +135,7 @@ def run_case(name: str, fixture: str, package: str | None, changed: str, oracle:
         project.init()
         t0 = time.perf_counter()
         plan = plan_import(project)
-        entries, names_code, linked, right, wrong, missed, wrong_list = score_links(plan, oracle)
+        entries, names_code, linked, right, wrong, missed, wrong_list, missed_list = score_links(plan, oracle)
         before = (root / "CLAUDE.md").read_text("utf-8")
         apply_import(project, plan, move=True)
         import_seconds = time.perf_counter() - t0
@@ -153,7 +156,7 @@ def run_case(name: str, fixture: str, package: str | None, changed: str, oracle:
         start, end = context.find("\n"), context.rfind("\n\n")
         t_capsule = estimate_tokens(context[start + 1:end + 1]) if 0 <= start < end else 0
         return {"case": name, "entries": entries, "names_code": names_code, "linked": linked, "right": right,
-                "wrong": wrong, "missed": missed, "wrong_list": wrong_list, "moved": len(plan.moved),
+                "wrong": wrong, "missed": missed, "wrong_list": wrong_list, "missed_list": missed_list, "moved": len(plan.moved),
                 "tokens_before": t_before, "tokens_claude_md_after": t_after, "tokens_hook": t_hook,
                 "tokens_capsule": t_capsule,
                 "saving": 1 - (t_after + t_hook) / t_before, "changed": changed,
@@ -182,6 +185,8 @@ def main() -> int:
     for r in rows:
         for entry, target in r["wrong_list"]:
             print(f"  wrong link in {r['case']}: {entry!r} -> {target}")
+        if r["missed_list"]:
+            print(f"  missed in {r['case']}: {', '.join(r['missed_list'])}")
         print(f"  {r['case']}: changed {r['changed']}; import {r['import_seconds']:.2f} s, hook {r['hook_seconds']:.2f} s, "
               f"{r['hook_notes']} notes in the hook's answer")
     ok = all(r["wrong"] == 0 and r["in_answer"] == r["notes_on_changed"] for r in rows)
