@@ -10,7 +10,10 @@ Three steps, each usable alone:
 How markdown becomes entries:
 
 - Headings give context (`Entry.headings`, and the innermost one becomes a tag); they are never
-  notes. A file's only level-1 heading is its title and is left out of the context.
+  notes. A file's only level-1 heading is its title and is left out of the context. A line all
+  in bold right before a list or table (`**Agent System (`agent/`)**`, not a sentence: no final
+  `.`, `!`, `?` or `:`) is a heading in all but syntax: not a note, it is context for the
+  entries after it in its section (`Entry.label`).
 - One entry per top-level list item (bullet, numbered, task): its sub-bullets, continuation
   lines and indented code belong to it, since a sub-bullet read alone usually lacks its subject.
   Bullet and number markers of the item itself are dropped; a task box (`[ ]`) is kept.
@@ -77,6 +80,12 @@ class Entry:
     line: int  # 1-based line of the file where it starts
     kind: str  # bullet | numbered | paragraph | quote | table | code
     end: int = 0  # its last line (what `--move` removes: line..end)
+    label: str = ""  # the bold line the list it is in starts with (`**Agent System**`), if any
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        """What the entry is under: its headings, then its list's label."""
+        return self.headings + ((self.label,) if self.label else ())
 
 
 _BEGIN = re.compile(r"^<!--\s*tether:begin\b.*-->$")
@@ -88,6 +97,8 @@ _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_LABEL = re.compile(r"^(?:\*\*[^*]+\*\*|__[^_]+__)$")  # a line all bold: `**Output Handling**`
+LABEL_MAX = 100
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
@@ -452,15 +463,30 @@ class _Parser:
         if self.managed is not None:
             raise TetherError(f"{self.source}:{self.managed}: '{BEGIN_MARKER}' has no matching '{END_MARKER}'")
         entries = []
-        for b in self.blocks:
+        label = ""
+        for i, b in enumerate(self.blocks):
             if b.is_lead:
                 continue
             text = b.text()
             if not _HTML_TAG.sub("", text).strip():
                 continue  # nothing, or only markup such as <details> or <br>
+            if i and b.headings != self.blocks[i - 1].headings:
+                label = ""  # a new section
+            if self._is_label(i, text):
+                label = _plain(text)
+                continue
             heads = tuple(t for lvl, t in b.headings if not (lvl == 1 and self.h1 == 1) and t)
-            entries.append(Entry(text, heads, b.line, b.kind, b.end))
+            entries.append(Entry(text, heads, b.line, b.kind, b.end, label))
         return entries
+
+    def _is_label(self, i: int, text: str) -> bool:
+        """A one-line paragraph all in bold, not a sentence, right before a list or table of its
+        section: a heading in all but syntax (`**Agent System (`agent/`)**`)."""
+        b = self.blocks[i]
+        after = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+        return (b.kind == "paragraph" and len(b.parts) == 1 and len(text) <= LABEL_MAX
+                and bool(_LABEL.match(text)) and not re.search(r"[.!?:]\W*$", text)
+                and after is not None and after.headings == b.headings and after.kind in ("bullet", "numbered", "table"))
 
 
 def _plain(text: str) -> str:
@@ -687,7 +713,7 @@ def _plan(project, con, docs) -> ImportPlan:
                 continue
             seen[p.origin] = f"{rel}:{e.line}"
             p.files = list(rule_files)
-            found = resolver.link_text(e.text, e.headings)
+            found = resolver.link_text(e.text, e.context)
             p.symbols = found.symbols
             p.files += [f for f in found.files if f not in p.files and f != rel]
             p.unresolved = found.unresolved

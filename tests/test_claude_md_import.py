@@ -217,6 +217,39 @@ def test_heading_context_and_tags():
         "build-test", "déjà-vu", "deploy", "snake-case-x", ""]
 
 
+def test_a_bold_line_before_a_list_is_its_label_not_a_note():
+    md = ("## Architecture\n\n**Agent System (`agent/`)**\n- `Agent`: the orchestrator\n- Entry points: `run()`\n\n"
+          "after the list\n\n**Output Handling**\n\n| a |\n|---|\n\n"
+          "**Never commit secrets.**\n- a sentence in bold is an entry\n\n**Dependency Injection**\n"
+          f"{FENCE}python\nx = 1\n{FENCE}\n\n**Alone at the end**\n\n## Next\n\n- no label here\n")
+    got = [(e.text, e.headings, e.label) for e in split_entries(md)]
+    assert got == [
+        ("`Agent`: the orchestrator", ("Architecture",), "Agent System (agent/)"),
+        ("Entry points: `run()`", ("Architecture",), "Agent System (agent/)"),
+        ("after the list", ("Architecture",), "Agent System (agent/)"),
+        ("| a |\n|---|", ("Architecture",), "Output Handling"),
+        ("**Never commit secrets.**", ("Architecture",), "Output Handling"),
+        ("a sentence in bold is an entry", ("Architecture",), "Output Handling"),
+        (f"**Dependency Injection**\n{FENCE}python\nx = 1\n{FENCE}", ("Architecture",), "Output Handling"),
+        ("**Alone at the end**", ("Architecture",), "Output Handling"),
+        ("no label here", ("Next",), ""),
+    ]
+    assert split_entries(md)[1].context == ("Architecture", "Agent System (agent/)")
+
+
+def test_a_label_naming_a_directory_places_the_names_of_its_list(make_project):
+    project, _ = make_project({
+        "agent/abstract.py": "class AbstractAgent:\n    def run_sync(self):\n        return 1\n",
+        "graph/runner.py": "class Runner:\n    def run_sync(self):\n        return 2\n",
+        "CLAUDE.md": "**Agent System (`agent/`)**\n- Entry points: `run_sync()`\n\n"
+                     "## Elsewhere\n\n- `run_sync()` is everywhere\n"})
+    project.index()
+    planned = {p.text: p for p in plan_import(project).new}
+    assert planned["Entry points: `run_sync()`"].symbols == ["agent/abstract.py::AbstractAgent.run_sync"]
+    assert planned["`run_sync()` is everywhere"].symbols == []  # no label, no place: ambiguous
+    assert "Agent System (`agent/`)" not in " ".join(planned)
+
+
 @pytest.mark.parametrize("text", [
     "- a\n<!-- tether:begin -->\n- b\n",  # begin without end
     "- a\n<!-- tether:end -->\n",  # end without begin
