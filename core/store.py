@@ -75,6 +75,8 @@ def _insert_columns(con, table: str, columns: str, rows: list[tuple]) -> None:
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {select}", [list(col) for col in zip(*rows)])
 
 
+# The name an import binds under an alias (Python's `from m import f as g`: f), from bindings b.
+_IMPORTED_NAME = "regexp_extract(b.source, '[A-Za-z_][A-Za-z_0-9]*$')"
 # Languages whose names can refer to each other's definitions.
 _FAMILIES = {lang: family for family in (("c", "cpp"), ("javascript", "tsx", "typescript")) for lang in family}
 
@@ -589,76 +591,100 @@ class Store(NoteStore):
         `paths` (parsed again, or importing from another file now), those to `names` (a symbol of
         that name appeared or vanished: what a name resolves to depends only on which symbols
         bear it), those resolved to a `vanished` id, and self-calls (their answer follows base
-        classes elsewhere). The rest, resolved or not, keep what they have:
-        in a large repository most refs stay unresolved (macros, other libraries), and looking at
-        all of them again would cost what a full run costs."""
+        classes elsewhere). The rest, resolved or not, keep what they have: in a large
+        repository most refs stay unresolved (macros, other libraries), and looking at all of
+        them again would cost what a full run costs. Those few refs are copied to a small temp
+        table, resolved there, and written back in one statement: each step then reads the
+        few, not the millions."""
         if names is None:
             con.execute("UPDATE refs SET dst = NULL WHERE kind <> 'imports'")
-        else:
-            con.execute("""CREATE OR REPLACE TEMP TABLE todo AS SELECT rowid AS rid FROM refs
-                           WHERE kind <> 'imports' AND (path IN (SELECT unnest($1)) OR target IN (SELECT unnest($2))
-                                 OR dst IN (SELECT unnest($3)) OR self_call)""",
-                        [sorted(paths), sorted(names), sorted(vanished)])
-            con.execute("UPDATE refs SET dst = NULL WHERE rowid IN (SELECT rid FROM todo)")
+            self._resolve_in(con, "refs", "symbols", "files",
+                             "(SELECT src, dst FROM refs WHERE kind = 'inherits' AND dst IS NOT NULL)")
+            return
+        # one select per condition: a union of three narrow scans beats one scan testing them all
+        conds, args = ["self_call"], []
+        for col, values in (("path", paths), ("target", names), ("dst", vanished)):
+            if values:
+                args.append(sorted(values))
+                conds.append(f"{col} IN (SELECT unnest(${len(args)}))")
+        con.execute("CREATE OR REPLACE TEMP TABLE todo AS SELECT *, NULL::VARCHAR AS dst FROM (" + " UNION ".join(
+            f"SELECT rowid AS rid, path, src, kind, target, self_call FROM refs WHERE kind <> 'imports' AND {c}"
+            for c in conds) + ")", args)
+        # the symbols an answer can be: those bearing a name the refs look for (also through an
+        # import's alias), and the callers of self-calls (for their class)
+        con.execute(" UNION ".join(f"SELECT id, name, path, parent_id, language FROM symbols WHERE {c}" for c in (
+            "name IN (SELECT target FROM todo)", "id IN (SELECT src FROM todo WHERE self_call)",
+            f"name IN (SELECT {_IMPORTED_NAME} FROM bindings b WHERE b.path IN (SELECT path FROM todo))")
+        ).join(("CREATE OR REPLACE TEMP TABLE named AS ", "")))
+        con.execute("""CREATE OR REPLACE TEMP TABLE todo_files AS SELECT path, language FROM files
+                       WHERE path IN (SELECT path FROM todo)""")
+        # base classes: those resolved now, and those of the refs left as they were
+        bases = """(SELECT src, dst FROM todo WHERE kind = 'inherits' AND dst IS NOT NULL UNION ALL
+                    SELECT src, dst FROM refs WHERE kind = 'inherits' AND dst IS NOT NULL
+                      AND src IN (SELECT parent_id FROM named) AND rowid NOT IN (SELECT rid FROM todo))"""
+        self._resolve_in(con, "todo", "named", "todo_files", bases)
+        con.execute("UPDATE refs SET dst = t.dst FROM todo t WHERE refs.rowid = t.rid")
+        for temp in ("todo", "named", "todo_files"):
+            con.execute(f"DROP TABLE {temp}")
 
-        def scope(alias: str) -> str:
-            """The refs to resolve again, as a condition on `alias` ("r.", "refs." or "")."""
-            return "TRUE" if names is None else f"{alias}rowid IN (SELECT rid FROM todo)"
-
-        plain = f"r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call AND {scope('r.')}"
+    def _resolve_in(self, con, table: str, symbols: str, files: str, bases: str) -> None:
+        """resolve_names's steps on `table` (refs, or a temp table of some of its rows, dst NULL
+        where to resolve), with the (id, name, path, parent_id, language) of `symbols`, the
+        (path, language) of `files` and the (src, dst) of `bases` (resolved inherits refs):
+        all of each, or at least all those these refs can need."""
+        plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call"
         steps = [
             # self.x() / this.x(): a member of the caller's class
-            f"""UPDATE refs SET dst = m.id FROM symbols caller, symbols m
-               WHERE refs.dst IS NULL AND refs.self_call AND refs.kind = 'calls' AND caller.id = refs.src
-                 AND m.parent_id = caller.parent_id AND m.name = refs.target AND {scope('refs.')}""",
+            f"""UPDATE {table} SET dst = m.id FROM {symbols} caller, {symbols} m
+               WHERE {table}.dst IS NULL AND {table}.self_call AND {table}.kind = 'calls' AND caller.id = {table}.src
+                 AND m.parent_id = caller.parent_id AND m.name = {table}.target""",
             # the same file: a top-level definition first, then any unique one
-            f"""UPDATE refs SET dst = c.id FROM (
-                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
+            f"""UPDATE {table} SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(s.id) AS id FROM {table} r JOIN {symbols} s
                    ON s.path = r.path AND s.name = r.target AND s.parent_id IS NULL
                  WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
-               WHERE refs.rowid = c.rid""",
-            f"""UPDATE refs SET dst = c.id FROM (
-                 SELECT r.rowid AS rid, min(s.id) AS id FROM refs r JOIN symbols s
+               WHERE {table}.rowid = c.rid""",
+            f"""UPDATE {table} SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(s.id) AS id FROM {table} r JOIN {symbols} s
                    ON s.path = r.path AND s.name = r.target AND s.id <> r.src
                  WHERE {plain} GROUP BY r.rowid HAVING count(*) = 1) c
-               WHERE refs.rowid = c.rid""",
+               WHERE {table}.rowid = c.rid""",
             # a name imported from a file that defines it, also under an alias (Python's
             # `from m import f as g` binds g to the source m.f)
-            f"""UPDATE refs SET dst = c.id FROM (
+            f"""UPDATE {table} SET dst = c.id FROM (
                  SELECT rid, min(id) AS id FROM (
-                   SELECT r.rowid AS rid, s.id FROM refs r
+                   SELECT r.rowid AS rid, s.id FROM {table} r
                      JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
-                     JOIN symbols s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
+                     JOIN {symbols} s ON s.path = b.target_path AND s.name = r.target AND s.parent_id IS NULL
                    WHERE {plain}
                    UNION
-                   SELECT r.rowid, s.id FROM refs r
+                   SELECT r.rowid, s.id FROM {table} r
                      JOIN bindings b ON b.path = r.path AND b.local = r.target AND b.target_path IS NOT NULL
-                     JOIN symbols s ON s.path = b.target_path AND s.parent_id IS NULL
-                       AND s.name = regexp_extract(b.source, '[A-Za-z_][A-Za-z_0-9]*$')
+                     JOIN {symbols} s ON s.path = b.target_path AND s.parent_id IS NULL
+                       AND s.name = {_IMPORTED_NAME}
                    WHERE {plain}) GROUP BY rid HAVING count(*) = 1) c
-               WHERE refs.rowid = c.rid""",
-            # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
-            f"""UPDATE refs SET dst = c.id FROM (
-                 SELECT r.rowid AS rid, min(m.id) AS id FROM refs r JOIN symbols caller ON caller.id = r.src
-                   JOIN refs base ON base.kind = 'inherits' AND base.src = caller.parent_id AND base.dst IS NOT NULL
-                   JOIN symbols m ON m.parent_id = base.dst AND m.name = r.target
-                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' AND {scope('r.')}
-                 GROUP BY r.rowid HAVING count(*) = 1) c
-               WHERE refs.rowid = c.rid""",
+               WHERE {table}.rowid = c.rid""",
         ]
-        for sql in steps[:-1]:
+        for sql in steps:
             con.execute(sql)
         # a name defined once among the files of the same language family
-        langs = [r[0] for r in con.execute("SELECT DISTINCT language FROM files WHERE language IS NOT NULL").fetchall()]
+        langs = [r[0] for r in con.execute(f"SELECT DISTINCT language FROM {files} WHERE language IS NOT NULL").fetchall()]
         for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
-            con.execute(f"""UPDATE refs SET dst = u.id FROM (
-                              SELECT name, min(id) AS id FROM symbols WHERE language IN (SELECT unnest($1))
-                                AND name IN (SELECT target FROM refs WHERE {scope('')})
+            con.execute(f"""UPDATE {table} SET dst = u.id FROM (
+                              SELECT name, min(id) AS id FROM {symbols} WHERE language IN (SELECT unnest($1))
+                                AND name IN (SELECT target FROM {table} r WHERE {plain})
                               GROUP BY name HAVING count(*) = 1) u
-                            WHERE {plain.replace("r.", "refs.")} AND u.name = refs.target
-                              AND refs.path IN (SELECT path FROM files WHERE language IN (SELECT unnest($1)))""",
+                            WHERE {plain.replace("r.", f"{table}.")} AND u.name = {table}.target
+                              AND {table}.path IN (SELECT path FROM {files} WHERE language IN (SELECT unnest($1)))""",
                         [list(family)])
-        con.execute(steps[-1])  # self-calls through base classes, now that bases are resolved
+        # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
+        con.execute(f"""UPDATE {table} SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(m.id) AS id FROM {table} r JOIN {symbols} caller ON caller.id = r.src
+                   JOIN {bases} base ON base.src = caller.parent_id
+                   JOIN {symbols} m ON m.parent_id = base.dst AND m.name = r.target
+                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls'
+                 GROUP BY r.rowid HAVING count(*) = 1) c
+               WHERE {table}.rowid = c.rid""")
 
     def add_run(self, con, commit: str | None, seconds: float, files: int, parsed: int, removed: int,
                 skipped: int) -> tuple[int, int]:

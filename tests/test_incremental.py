@@ -1,7 +1,9 @@
 """Incremental runs give what a fresh full index gives: after each step of a seeded series of real
 edits (new files in new and old directories, edits, renames, deletions, an ignored file, a changed
-.gitignore, a commit, a symlink, an oversized file), the incremental index of the working tree and
-a full index of a copy of it have the same files, symbols, edges and note statuses.
+.gitignore, a commit, a symlink, an oversized file) and git commands that change what git tracks
+(`git add`, `git add -f` of an ignored file, `git rm --cached`, `checkout`, `pull`), the
+incremental index of the working tree and a full index of a copy of it have the same files,
+symbols, edges and note statuses.
 
 Seeded by TETHER_TEST_SEED (default: random, shown in any failure)."""
 
@@ -10,13 +12,22 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 from tests.helpers import commit, git_repo
-from tether.core.index.discover import Scan, discover, tracked_digest
+from tether.core.index.discover import Scan, discover, read_index
 from tether.core.project import Project
 
 SEED = int(os.environ.get("TETHER_TEST_SEED") or random.randrange(1 << 30))
+_WHO = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com", "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
+def git(cwd: Path, *args: str) -> None:
+    """Run git itself (what a person types), failing the test on an error."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **_WHO})
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
 
 
 def module(i: int, calls: int) -> str:
@@ -69,6 +80,18 @@ def test_incremental_runs_match_a_full_index_after_real_edits(tmp_path):
     files = {f"pkg/m{i}.py": module(i, (i + 1) % 12) for i in range(12)}
     files |= {".gitignore": "*.log\nout/\n", "pkg/__init__.py": "", "README.md": "# demo\n"}
     repo = git_repo(root, files)
+    upstream = tmp_path / "upstream"
+    git(tmp_path, "clone", "-q", str(root), str(upstream))
+    git(root, "checkout", "-q", "-b", "side")  # a branch that changes, adds, deletes and force-tracks files
+    write_side = {"pkg/m1.py": module(1, 5), "pkg/side/s1.py": module(101, 3), "out/kept.py": module(102, 4)}
+    for rel, text in write_side.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    (root / "pkg" / "m2.py").unlink()
+    git(root, "add", "-A")
+    git(root, "add", "-f", "out/kept.py")
+    git(root, "commit", "-q", "-m", "side")
+    git(root, "checkout", "-q", "main")
     project = Project(root)
     project.index()
     for i in range(0, 12, 3):
@@ -103,6 +126,27 @@ def test_incremental_runs_match_a_full_index_after_real_edits(tmp_path):
         (root / "later").mkdir(exist_ok=True)
         (root / "later" / fresh_name("a")).write_text("def a():\n    pass\n")
 
+    def force_add() -> None:  # a file in an ignored folder, tracked all the same
+        new_module(root / "out")
+        git(root, "add", "-f", f"out/m{serial[0]}.py")
+
+    def commit_all() -> None:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "--allow-empty", "-m", "work")
+
+    def checkout() -> None:  # the other branch, after committing the work
+        commit_all()
+        branch = subprocess.run(["git", "branch", "--show-current"], cwd=root, capture_output=True, text=True)
+        git(root, "checkout", "-q", "side" if branch.stdout.strip() == "main" else "main")
+
+    def pull() -> None:  # someone else's commit: a new folder and a file more in an old one
+        new_module(upstream / "up")
+        new_module(upstream / "pkg")
+        git(upstream, "add", "-A")
+        git(upstream, "commit", "-q", "-m", "upstream work")
+        commit_all()
+        git(root, "pull", "-q", "--no-rebase", "--no-edit", str(upstream), "main")
+
     steps = {
         "edit": edit,
         "add in an old folder": lambda: new_module(root / "pkg"),
@@ -116,6 +160,11 @@ def test_incremental_runs_match_a_full_index_after_real_edits(tmp_path):
         "symlink": lambda: os.symlink("m0.py", root / "pkg" / fresh_name("link")),
         "oversized": lambda: (root / "pkg" / "huge.py").write_text("x = 1\n" * 200_000),
         "a folder gets a file": later,
+        "git add": lambda: git(root, "add", "-A"),
+        "git add -f": force_add,
+        "git rm --cached": lambda: git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "out"),
+        "checkout": checkout,
+        "pull": pull,
     }
     names = sorted(steps)
     order = rng.sample(names, len(names)) + [rng.choice(names) for _ in range(4)]  # every kind, in any order
@@ -144,7 +193,7 @@ def test_git_status_rewriting_the_index_keeps_the_quick_path(tmp_path, monkeypat
     project = Project(root)
     project.index()
     index_file = root / ".git" / "index"
-    digest = tracked_digest(index_file.read_bytes())
+    digest = read_index(index_file.read_bytes())[0]
     time.sleep(0.01)
     for rel in files:  # same content, new stat data: what `git status` refreshes
         os.utime(root / rel)
@@ -153,7 +202,7 @@ def test_git_status_rewriting_the_index_keeps_the_quick_path(tmp_path, monkeypat
     for rel in files:
         index.add(rel)
     index.write()
-    assert tracked_digest(index_file.read_bytes()) == digest
+    assert read_index(index_file.read_bytes())[0] == digest
 
     def no_status(self, *a, **k):
         raise AssertionError("asked git for its status")
@@ -164,5 +213,5 @@ def test_git_status_rewriting_the_index_keeps_the_quick_path(tmp_path, monkeypat
     (root / "new.py").write_text("def new():\n    pass\n")
     index.add("new.py")
     index.write()
-    assert tracked_digest(index_file.read_bytes()) != digest  # a path more: a change
+    assert read_index(index_file.read_bytes())[0] != digest  # a path more: a change
     assert project.index().parsed == 1

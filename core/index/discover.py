@@ -7,15 +7,19 @@ In a git repository, a run after the first does not ask git about every file. `S
 modification time of every directory the index looks into: adding, removing or renaming a file
 moves its directory's time, so the next run lists only the directories whose time moved, stats
 the files it already knows, and classifies only the paths it has not seen. Whatever decides which
-paths are tracked or ignored (git's index and info/exclude, git's config, a .gitignore, tether's
-own patterns) is part of `Scan.rules`: when any of it changes, the run starts over from git.
+paths are ignored (git's info/exclude, git's config, a .gitignore, tether's own patterns) is part
+of `Scan.rules`: when any of it changes, the run starts over from git. What git tracks changes
+more often (`git add`, `checkout`, `pull`): then the run reads git's index file and looks only at
+the paths that came into it or may have left it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
 
@@ -40,9 +44,9 @@ class Candidate:
 @dataclass(slots=True)
 class Scan:
     """What the next run needs to look only where something moved."""
-    rules: list  # what decides which paths are tracked or ignored: settings, stat data, digests
+    rules: list  # what decides which paths are ignored: settings, stat data
     dirs: dict[str, int]  # directory ("" for the root) -> modification time in ns
-    index: list | None = None  # git's index file: [size, mtime_ns, tracked_digest of it]
+    index: list | None = None  # git's index file: [size, mtime_ns, digest of what it tracks]
 
     def to_json(self) -> dict:
         return {"rules": self.rules, "dirs": self.dirs, "index": self.index}
@@ -65,29 +69,64 @@ def discover(root: Path, config: Config, known: dict[str, FileState] | None = No
         found = Discovery()
         _classify(root, _walk(root), config, found)
         return found
-    rules, index = _rules(repo, config, last)
+    rules, index, tracked = _rules(repo, config, last)
     if known and last is not None and last.rules == rules:
-        found = _rescan(root, repo, config, known, reasons or {}, last, index)
+        if last.index is not None and index[2] == last.index[2]:
+            tracked = None  # the same paths as last time: not needed
+        elif tracked is None:
+            tracked = _tracked(repo)
+        found = _rescan(root, repo, config, known, reasons or {}, last, index, tracked)
         if found is not None:
             return found
-    import pygit2
-
     found = Discovery(commit=_head(repo))
     dirs: dict[str, int] = {}
-    _walk_dirs(root, repo, "", dirs, None)  # before git lists files: what is added after moves a time seen here
-    names = {entry.path for entry in repo.index}
-    names |= {p for p, flags in repo.status(untracked_files="all").items() if flags & pygit2.GIT_STATUS_WT_NEW}
+    walked: list[str] = []
+    _walk_dirs(root, repo, "", dirs, walked)
+    names = tracked if tracked is not None else _tracked(repo)
+    names |= {p for p in walked if p not in names and not repo.path_is_ignored(p)}
     _classify(root, names, config, found)
     found.scan = Scan(rules, dirs, index)
     return found
 
 
+class Patterns:
+    """gitignore-style globs compiled once into one regular expression: a path none of them can
+    match (nearly every path) costs one search; the rare one that can is decided by pathspec,
+    which knows which of several matching globs wins (negations, directory globs)."""
+
+    def __init__(self, lines):
+        self.spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        floating, anchored = [], []
+        for p in self.spec.patterns:
+            if p.include is None or p.regex is None:
+                continue
+            rx = p.regex.pattern.replace("(?P<ps_d>", "(?:")  # one regex cannot repeat a group name
+            if rx.startswith(_ANY_DIR):
+                floating.append(rx[len(_ANY_DIR):])
+            else:
+                anchored.append(f"(?:{rx})")
+        if floating:  # at the start or after any '/': searched once instead of backtracking per glob
+            anchored.append("(?:^|/)(?:" + "|".join(floating) + ")")
+        self._any = re.compile("|".join(anchored)) if anchored else None
+
+    def match(self, path: str) -> bool:
+        return self._any is not None and self._any.search(path) is not None and self.spec.match_file(path)
+
+
+_ANY_DIR = "^(?:.+/)?"  # how pathspec starts the regex of a glob without a '/' before its end
+
+
+@lru_cache(maxsize=8)
+def _patterns(lines: tuple[str, ...]) -> Patterns:
+    return Patterns(lines)
+
+
 def _classify(root: Path, names, config: Config, found: Discovery) -> None:
     base = os.path.join(root, "")
-    excluded = pathspec.GitIgnoreSpec.from_lines(config.exclude_patterns)
-    included = pathspec.GitIgnoreSpec.from_lines(config.include) if config.include else None
+    excluded = _patterns(tuple(config.exclude_patterns))
+    included = _patterns(tuple(config.include)) if config.include else None
     for rel in sorted(names):
-        if excluded.match_file(rel) and not (included and included.match_file(rel)):
+        if excluded.match(rel) and not (included and included.match(rel)):
             if not rel.startswith(_OWN):
                 found.skipped.append(Skipped(rel, "secret" if config.is_secret(rel) else _EXCLUDED))
             continue
@@ -114,9 +153,10 @@ def _admit(base: str, rel: str, config: Config, found: Discovery) -> os.stat_res
 
 
 def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reasons: dict[str, str],
-            last: Scan, index_stamp: list) -> Discovery | None:
+            last: Scan, index_stamp: list, tracked: set[str] | None) -> Discovery | None:
     """The previous run's files, stat'ed again, plus the paths found in directories whose time
-    moved; None when an ignore file changed and only a full discovery can tell."""
+    moved; None when an ignore file changed and only a full discovery can tell. `tracked`: what
+    git tracks now, when that changed since the last run (None: it did not)."""
     base = os.path.join(root, "")
     dirs = dict(last.dirs)
     new: list[str] = []
@@ -131,8 +171,16 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
     if any(_is_ignore_file(p) for p in new if p not in known):
         return None
     found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs, index_stamp))
-    index = repo.index  # each access reads the index file again
+    if tracked is None:
+        index = repo.index  # each access reads the index file again
+        gone: set[str] = set()
+    else:  # git tracks other paths now: those that came in are new here; one that left may be ignored
+        index = tracked
+        fresh = tracked - known.keys()
+        gone = {p for p in known.keys() - tracked if repo.path_is_ignored(p)}
     for rel in sorted(known):
+        if rel in gone:
+            continue
         reason = reasons.get(rel)
         if reason == "secret" or reason == _EXCLUDED:
             if rel in index or os.path.lexists(base + rel):
@@ -142,9 +190,11 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
         if _is_ignore_file(rel) and (st is None or (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns))
                                      != (known[rel].size, known[rel].mtime_ns)):
             return None
-    fresh = [p for p in new if p not in known and (p in index or not repo.path_is_ignored(p))]
-    if fresh:
-        _classify(root, fresh, config, found)
+    found_new = {p for p in new if p not in known and (p in index or not repo.path_is_ignored(p))}
+    if tracked is not None:
+        found_new |= fresh
+    if found_new:
+        _classify(root, found_new, config, found)
         found.files.sort(key=lambda c: c.path)
         found.skipped.sort(key=lambda s: s.path)
     return found
@@ -182,62 +232,76 @@ def _is_ignore_file(rel: str) -> bool:
     return rel == ".gitignore" or rel.endswith("/.gitignore")
 
 
-def _rules(repo, config: Config, last: Scan | None) -> tuple[list, list]:
-    """Everything that decides which paths are tracked or ignored, as comparable data; and git's
-    index file's stat with its digest, so that the next run reads it only when it was rewritten."""
+def _rules(repo, config: Config, last: Scan | None) -> tuple[list, list, set[str] | None]:
+    """Everything that decides which paths are ignored, as comparable data; git's index file's
+    stat with the digest of what it tracks, read again only when the file was rewritten; and
+    then the paths it tracks (else None)."""
     git = Path(repo.path)
-    index = _index_stamp(git / "index", last.index if last is not None else None)
+    index, tracked = _index_stamp(git / "index", last.index if last is not None else None)
     paths = [git / "info" / "exclude", git / "config", Path.home() / ".gitconfig",
              Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "git" / "ignore"]
     try:
         paths.append(Path(os.path.expanduser(repo.config["core.excludesFile"])))
     except KeyError:
         pass
-    rules: list = [list(config.exclude_patterns), list(config.include), config.max_file_size, index[2]]
+    rules: list = [list(config.exclude_patterns), list(config.include), config.max_file_size]
     for p in paths:
         try:
             st = os.stat(p)
             rules.append([str(p), st.st_size, st.st_mtime_ns])
         except OSError:
             rules.append([str(p), None, None])
-    return rules, index
+    return rules, index, tracked
 
 
-def _index_stamp(path: Path, last: list | None) -> list:
-    """[size, mtime_ns, digest of what the index tracks] of git's index file. Not its stat alone:
-    `git status` rewrites the file with fresh stat data whenever it looks, and the tracked
-    paths are what matters here."""
+def _index_stamp(path: Path, last: list | None) -> tuple[list, set[str] | None]:
+    """[size, mtime_ns, digest of what the index tracks] of git's index file, and the paths it
+    tracks when the file was read (None when its stat is as `last`, or its format is not one
+    read here). Not its stat alone: `git status` rewrites the file with fresh stat data whenever
+    it looks, and the tracked paths are what matters here."""
     try:
         st = os.stat(path)
     except OSError:
-        return [None, None, None]
+        return [None, None, None], set()
     if last is not None and last[:2] == [st.st_size, st.st_mtime_ns]:
-        return last
+        return last, None
     try:
         data = path.read_bytes()
     except OSError:
-        return [None, None, None]
-    return [st.st_size, st.st_mtime_ns, tracked_digest(data)]
+        return [None, None, None], set()
+    digest, tracked = read_index(data)
+    return [st.st_size, st.st_mtime_ns, digest], tracked
 
 
-def tracked_digest(data: bytes) -> str:
+def _tracked(repo) -> set[str]:
+    """The paths git's index tracks: read from the file here (pygit2 entry by entry costs more)."""
+    try:
+        tracked = read_index((Path(repo.path) / "index").read_bytes())[1]
+    except OSError:
+        return set()
+    return tracked if tracked is not None else {e.path for e in repo.index}
+
+
+def read_index(data: bytes) -> tuple[str, set[str] | None]:
     """A digest of the entries of a git index file (version 2 or 3): their mode, blob id, flags
-    and path, without the stat data git refreshes. Another version, or bytes that do not parse:
-    a digest of the whole file (then any rewrite counts as a change)."""
+    and path, without the stat data git refreshes; and their paths. Another version, or bytes
+    that do not parse: a digest of the whole file (then any rewrite counts as a change) and None."""
     h = blake2b(digest_size=16)
     whole = blake2b(data, digest_size=16).hexdigest()
     if data[:4] != b"DIRC" or int.from_bytes(data[4:8], "big") not in (2, 3):
-        return whole
+        return whole, None
     pos = 12
+    paths = []
     try:
         for _ in range(int.from_bytes(data[8:12], "big")):
             head = 64 if data[pos + 60] & 0x40 else 62  # an extended flags word follows
             end = data.index(b"\0", pos + head)
             h.update(data[pos + 24:pos + 28] + data[pos + 40:pos + 62] + data[pos + head:end + 1])
+            paths.append(data[pos + head:end])
             pos += (end - pos) // 8 * 8 + 8  # entries are padded with 1 to 8 NUL bytes
     except (ValueError, IndexError):
-        return whole
-    return h.hexdigest()
+        return whole, None
+    return h.hexdigest(), set(b"\0".join(paths).decode("utf-8", "surrogateescape").split("\0")) if paths else set()
 
 
 def _repo(root: Path):
