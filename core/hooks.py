@@ -97,23 +97,18 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     """The capsule for the current branch (its changes against the default branch, plus the
     working tree), how many notes wait for triage, and how to save what the agent learns."""
     rev, label = branch_focus(project.root)
-    behind = index_within(project, project.config.hook_index_seconds)  # statuses, teammates' notes pulled
+    # what changed, read from git while a child process brings the index up to date
+    focus = (lambda: _focus_changes(project.root, rev, label)) if rev is not None else None
+    behind, found = index_within(project, project.config.hook_index_seconds, focus)  # statuses, notes pulled
     if behind and not project.indexed():
         return HookResult(_context("SessionStart", "tether has not indexed this repository yet: the first index "
                                    "takes longer than a hook may run. `tether index` in a terminal builds it once."))
-    diff = rev
-    if rev is not None:
-        from tether.core.errors import TetherError
-        from tether.core.gitdiff import changed_lines
-
-        try:
-            changes = changed_lines(project.root, rev)
-        except TetherError:  # no merge base with the default branch, say: the working tree alone
-            rev, diff, label = "", "", "uncommitted changes"
-            changes = changed_lines(project.root, rev)
+    diff, changes = rev, None
+    if found is not None:
+        diff, label, changes = found
         changed = [p for p in [*changes.files, *changes.deleted] if not p.startswith(".tether/")]
         if not changed:  # nothing changed on this branch: the whole project
-            diff, label = None, "no changes on this branch yet: the project's most important notes"
+            diff, changes, label = None, None, "no changes on this branch yet: the project's most important notes"
     # Every session pays for these lines: the MCP server's instructions explain the tools, so
     # the hook only says what is true now, in one short line each.
     triage, suspect = _triage_counts(project)
@@ -134,7 +129,8 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     trailer = "\n" + "\n".join(lines) + "\n"
     intro = f"tether notes ({label}):\n" if label else ""
     result = _answer(project, "SessionStart", intro, trailer,
-                     dict(diff=diff, budget=project.config.budget, min_score=SESSION_MIN_SCORE if diff is not None else 0.0),
+                     dict(diff=diff, changes=changes, budget=project.config.budget,
+                          min_score=SESSION_MIN_SCORE if diff is not None else 0.0),
                      now=now, need_notes=diff is not None)
     if not result.stdout:  # nothing noted about this branch's changes: the project's most important notes
         intro = f"tether notes ({label}: nothing noted about these changes, so the project's most " \
@@ -144,10 +140,11 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     return result
 
 
-def index_within(project, seconds: float) -> str | None:
+def index_within(project, seconds: float, meanwhile=None) -> tuple[str | None, object]:
     """Bring the index up to date in a child process, waiting at most `seconds`; past that the
-    child is killed and the answer comes from the index as it was. None when the index is
-    current, else why it is not.
+    child is killed and the answer comes from the index as it was. Returns (None when the index
+    is current, else why it is not; what `meanwhile()` returned, called here while the child
+    works, or None).
 
     A hook that Claude Code kills at its timeout gives the agent nothing, so the hook stops first.
     An index run writes in one transaction, so a killed one leaves the previous index intact, and
@@ -161,16 +158,34 @@ def index_within(project, seconds: float) -> str | None:
         finally:
             os._exit(code)
     deadline = time.monotonic() + seconds
+    try:
+        value = meanwhile() if meanwhile is not None else None
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return None if os.waitstatus_to_exitcode(status) == 0 else \
-                "could not be brought up to date (`tether index` in a terminal says why)"
+            return (None if os.waitstatus_to_exitcode(status) == 0 else
+                    "could not be brought up to date (`tether index` in a terminal says why)"), value
         if time.monotonic() >= deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            return f"could not be brought up to date within {seconds:g} s (`tether index` in a terminal catches up)"
+            return f"could not be brought up to date within {seconds:g} s (`tether index` in a terminal catches up)", value
         time.sleep(0.01)
+
+
+def _focus_changes(root: Path, rev: str, label: str):
+    """(revision, label, gitdiff.Changes) of a session's focus: the changes against `rev`, or the
+    working tree's alone when git cannot compare with `rev` (no merge base with the default
+    branch, say)."""
+    from tether.core.gitdiff import changed_lines
+
+    try:
+        return rev, label, changed_lines(root, rev)
+    except TetherError:
+        return "", "uncommitted changes", changed_lines(root, "")
 
 
 def user_prompt(project, payload: dict, now=None) -> HookResult:

@@ -418,7 +418,7 @@ class Project(NoteOps):
     def capsule(self, symbols=(), files=(), task: str | None = None, diff: str | None = None,
                 budget: int | None = None, max_chars: int | None = None, include=(), exclude=(),
                 for_file: bool = False, reindex: bool | None = None, now=None, min_score: float = 0.0,
-                compact: bool = False):
+                compact: bool = False, changes=None):
         """The notes relevant to a focus, ranked, within `budget` tokens (default: [capsule]
         budget) and `max_chars` characters: a core.capsule.Capsule. `diff`: None (no diff focus),
         "" (the working tree against HEAD) or a revision (`REV...`: its merge base with HEAD).
@@ -426,13 +426,15 @@ class Project(NoteOps):
         (private notes left out, dates instead of ages). `min_score`: below it, a note is left out
         as loosely related (counted in the last line). `compact`: the lean rendering hooks
         inject. `reindex`: True updates the index first; None (the default) only for `diff` or
-        when the repository was never indexed; False never (the caller just did, or may not wait)."""
+        when the repository was never indexed; False never (the caller just did, or may not wait).
+        `changes`: `diff`'s gitdiff.Changes when the caller has read them already."""
         from tether.core import capsule as cap
 
         budget = self.config.budget if budget is None else budget
         cap.check_limits(budget, max_chars)
-        changes = None
-        if diff is not None:
+        if diff is None:
+            changes = None
+        elif changes is None:
             from tether.core.gitdiff import changed_lines
 
             changes = changed_lines(self.root, diff)

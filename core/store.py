@@ -823,26 +823,29 @@ class Store(NoteStore):
 
     def graph_edges(self, con, nodes: list[str]) -> list[tuple[str, str, str]]:
         """Every resolved edge touching `nodes` (symbol ids or file paths), in either direction:
-        (src, dst, kind), contains (parent or file -> symbol) included, sorted, without duplicates."""
+        (src, dst, kind), contains (parent or file -> symbol) included, sorted, without duplicates.
+        Edges out of a node, and the nesting, are read only in the nodes' files (rows are stored
+        file by file, so the other row groups are skipped); edges into one, from anywhere."""
         if not nodes:
             return []
+        paths = sorted({n.split("::", 1)[0] for n in nodes})
         if len(nodes) <= 2:  # one or two nodes: a list filter per scan is fastest
             sql = """SELECT DISTINCT * FROM (
-                SELECT src, dst, kind FROM refs WHERE src = ANY($1) AND dst IS NOT NULL AND dst <> src
+                SELECT src, dst, kind FROM refs WHERE path = ANY($2) AND src = ANY($1) AND dst IS NOT NULL AND dst <> src
                 UNION ALL SELECT src, dst, kind FROM refs WHERE dst = ANY($1) AND dst <> src
-                UNION ALL SELECT coalesce(parent_id, path), id, 'contains' FROM symbols WHERE id = ANY($1)
-                UNION ALL SELECT parent_id, id, 'contains' FROM symbols WHERE parent_id = ANY($1)
-                UNION ALL SELECT path, id, 'contains' FROM symbols WHERE parent_id IS NULL AND path = ANY($1))
+                UNION ALL SELECT coalesce(parent_id, path), id, 'contains' FROM symbols WHERE path = ANY($2)
+                  AND (id = ANY($1) OR parent_id = ANY($1) OR (parent_id IS NULL AND path = ANY($1))))
                 ORDER BY 1, 2, 3"""
         else:  # more: one hashed semi-join per table
-            sql = """WITH f AS (SELECT DISTINCT unnest($1) AS n)
+            sql = """WITH f AS (SELECT DISTINCT unnest($1) AS n), p AS (SELECT unnest($2) AS path)
                 SELECT DISTINCT * FROM (
-                SELECT src, dst, kind FROM refs WHERE dst IS NOT NULL AND dst <> src
-                   AND (src IN (SELECT n FROM f) OR dst IN (SELECT n FROM f))
-                UNION ALL SELECT coalesce(parent_id, path), id, 'contains' FROM symbols
-                 WHERE id IN (SELECT n FROM f) OR coalesce(parent_id, path) IN (SELECT n FROM f))
+                SELECT src, dst, kind FROM refs WHERE path IN (SELECT path FROM p) AND src IN (SELECT n FROM f)
+                   AND dst IS NOT NULL AND dst <> src
+                UNION ALL SELECT src, dst, kind FROM refs WHERE dst IN (SELECT n FROM f) AND dst <> src
+                UNION ALL SELECT coalesce(parent_id, path), id, 'contains' FROM symbols WHERE path IN (SELECT path FROM p)
+                   AND (id IN (SELECT n FROM f) OR coalesce(parent_id, path) IN (SELECT n FROM f)))
                 ORDER BY 1, 2, 3"""
-        return con.execute(sql, [nodes]).fetchall()
+        return con.execute(sql, [nodes, paths]).fetchall()
 
     def in_degrees(self, con, nodes: list[str]) -> dict[str, int]:
         """How many resolved references (calls, inherits, imports) point at each of `nodes`."""
