@@ -747,7 +747,9 @@ class Store(NoteStore):
     def find_symbols(self, con, pattern: str | None = None, kind: str | None = None, path: str | None = None,
                      limit: int | None = None) -> list[Symbol]:
         """Symbols whose id matches `pattern`: exact id, then exact name, dotted suffix, name in
-        another case, substring, then the characters in order (fuzzy); shorter ids first."""
+        another case, substring, then the characters in order (fuzzy); shorter ids first.
+        With a pattern, the matches are ranked from their ids and names alone, and only the rows
+        kept are read whole (by row id): the other columns of thousands of matches cost more."""
         where, params = ["TRUE"], {}
         if kind:
             where.append("kind = $kind")
@@ -755,20 +757,24 @@ class Store(NoteStore):
         if path:
             where.append("(path = $path OR starts_with(path, $dir))")
             params |= {"path": path.rstrip("/"), "dir": path.rstrip("/") + "/"}
-        order = "length(id), id"
-        if pattern:
-            where.append("id ILIKE $fuzzy ESCAPE '\\'")
-            params |= {"fuzzy": "%" + "%".join(_like_escape(c) for c in pattern) + "%",
-                       "p": pattern, "pl": _like_escape(pattern)}
-            rank = """CASE WHEN id = $p THEN 0 WHEN name = $p THEN 1
-                           WHEN id LIKE '%::' || $pl ESCAPE '\\' OR id LIKE '%.' || $pl ESCAPE '\\' THEN 2
-                           WHEN lower(name) = lower($p) THEN 3
-                           WHEN id ILIKE '%' || $pl || '%' ESCAPE '\\' THEN 4 ELSE 5 END"""
-            order = f"{rank}, {order}"
-        sql = f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {' AND '.join(where)} ORDER BY {order}"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [Symbol(*r) for r in con.execute(sql, params).fetchall()]
+        if not pattern:
+            sql = f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE {' AND '.join(where)} ORDER BY length(id), id"
+            if limit:
+                sql += f" LIMIT {int(limit)}"
+            return [Symbol(*r) for r in con.execute(sql, params).fetchall()]
+        special = any(c in pattern for c in "%_\\")  # ILIKE with ESCAPE is slower: only when needed
+        where.append("id ILIKE $fuzzy" + (" ESCAPE '\\'" if special else ""))
+        params["fuzzy"] = "%" + "%".join(_like_escape(c) if special else c for c in pattern) + "%"
+        params |= {"p": pattern, "low": pattern.lower()}
+        rank = """CASE WHEN id = $p THEN 0 WHEN name = $p THEN 1
+                       WHEN ends_with(id, '::' || $p) OR ends_with(id, '.' || $p) THEN 2
+                       WHEN lower(name) = $low THEN 3 WHEN contains(lower(id), $low) THEN 4 ELSE 5 END"""
+        rows = [r[0] for r in con.execute(f"SELECT rowid FROM symbols WHERE {' AND '.join(where)} "
+                                          f"ORDER BY {rank}, length(id), id" + (f" LIMIT {int(limit)}" if limit else ""),
+                                          params).fetchall()]
+        by_row = {r[0]: r[1:] for r in con.execute(f"SELECT rowid, {SYMBOL_COLUMNS} FROM symbols WHERE rowid = ANY($1)",
+                                                   [rows]).fetchall()}
+        return [Symbol(*by_row[r]) for r in rows]
 
     def resolve_candidates(self, con, name: str) -> list[Symbol]:
         """Symbols a short name can mean: the exact id, a dotted suffix of the nesting

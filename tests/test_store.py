@@ -114,3 +114,20 @@ def test_other_process_holding_the_file_gives_busy_then_frees(tmp_path):
     with Store(path, lock_timeout=10).write() as con:  # retries with backoff until it is free
         con.execute("INSERT INTO files (path) VALUES ('y')")
     holder.wait()
+
+
+def test_symbol_search_ranks_matches_and_reads_special_characters_literally(tmp_path):
+    """find_symbols: exact name, name in another case, substring, then the characters in order,
+    shorter ids first; `_` and `%` in a pattern are characters, not wildcards."""
+    from tether.core.project import Project
+
+    (tmp_path / "m.py").write_text("def go(): pass\ndef GO(): pass\ndef going(): pass\ndef g_o(): pass\n"
+                                   "def gxo(): pass\ndef og(): pass\nclass Job:\n    def go(self): pass\n")
+    project = Project(tmp_path)
+    project.index()
+    ids = lambda pattern, limit=None: [s.id for s in project.symbols(pattern, limit=limit)]  # noqa: E731
+    assert ids("go") == ["m.py::go", "m.py::Job.go", "m.py::GO", "m.py::going", "m.py::g_o", "m.py::gxo"]
+    assert ids("go", limit=3) == ["m.py::go", "m.py::Job.go", "m.py::GO"]
+    assert ids("Job.go") == ["m.py::Job.go"]
+    assert ids("g_o") == ["m.py::g_o"]
+    assert ids("g%o") == []
