@@ -101,6 +101,48 @@ def test_session_start_answers_from_the_index_it_has_when_indexing_takes_too_lon
     assert children(os.getpid()) == []  # the index child is gone
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_session_start_reads_the_changes_once_while_the_index_child_works(repo, monkeypatch):
+    from tether.core import gitdiff
+    from tether.core.project import Project
+
+    project, git = repo
+    about_refresh = project.add_note("refresh must hold the pool lock", symbols=["UserService.refresh"]).id
+    branch(git, "feature")
+    commit(git, "touch refresh", {"app/users.py": FILES["app/users.py"].replace("return 1", "return 10")})
+    real_index, real_changes = Project.index, gitdiff.changed_lines
+    monkeypatch.setattr(Project, "index", lambda self, *a, **k: (time.sleep(1), real_index(self, *a, **k))[1])
+    calls = []
+
+    def changes(*a, **k):
+        calls.append(len(children(os.getpid())))  # the index child, still at work
+        return real_changes(*a, **k)
+
+    monkeypatch.setattr(gitdiff, "changed_lines", changes)
+    text = context(run_hook("session-start", json.dumps({"session_id": "s7", "cwd": str(project.root)})).stdout,
+                   "SessionStart")
+    assert calls == [1]
+    assert about_refresh in text and "⚠ stale" in text  # after the child's index: the edit is seen
+    assert children(os.getpid()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_session_start_failing_while_the_index_child_works_leaves_no_process(repo, monkeypatch):
+    from tether.core import gitdiff
+
+    project, git = repo
+    branch(git, "feature")
+
+    def broken(*a, **k):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(gitdiff, "changed_lines", broken)
+    slow_index(monkeypatch)  # the child would still be indexing
+    r = run_hook("session-start", json.dumps({"session_id": "s6", "cwd": str(project.root)}))
+    assert (r.stdout, r.error) == ("", "internal error: OSError: disk gone")
+    assert children(os.getpid()) == []
+
+
 def test_session_start_says_when_the_index_failed(repo, monkeypatch):
     from tether.core.project import Project
 
