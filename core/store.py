@@ -210,8 +210,9 @@ class NoteStore:
         if not symbol_ids:
             return {}
         rows = con.execute("""SELECT DISTINCT r.src, s.id, s.code_hash FROM refs r JOIN symbols s ON s.id = r.dst
-                              WHERE r.src IN (SELECT unnest($1)) AND r.kind IN ('calls', 'inherits')
-                                AND s.id <> r.src ORDER BY 1, 2""", [symbol_ids]).fetchall()
+                              WHERE r.path IN (SELECT unnest($2)) AND r.src IN (SELECT unnest($1))
+                                AND r.kind IN ('calls', 'inherits')
+                                AND s.id <> r.src ORDER BY 1, 2""", [symbol_ids, _paths_of(symbol_ids)]).fetchall()
         out: dict[str, dict[str, str]] = {}
         for src, dep, code_hash in rows:
             out.setdefault(src, {})[dep] = code_hash
@@ -220,7 +221,8 @@ class NoteStore:
     def symbols_by_ids(self, con, ids: list[str]) -> dict[str, Symbol]:
         if not ids:
             return {}
-        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id IN (SELECT unnest($1))", [ids]).fetchall()
+        rows = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE path IN (SELECT unnest($2)) "
+                           "AND id IN (SELECT unnest($1))", [ids, _paths_of(ids)]).fetchall()
         return {r[0]: Symbol(*r) for r in rows}
 
     def symbols_matching(self, con, code_hashes: list[str], blind_hashes: list[str], names: list[str]) -> list[Symbol]:
@@ -567,11 +569,12 @@ class Store(NoteStore):
             if not rows:
                 continue
             extra = "AND refs.kind = 'imports'" if table == "refs" else ""
+            # the list of paths as a filter of its own: only the row groups of those files are read
             changed = con.execute(
                 f"UPDATE {table} SET {col} = t.target FROM (SELECT unnest($1) AS path, unnest($2) AS source, "
                 f"unnest($3) AS target) t WHERE {table}.path = t.path AND {table}.{src_col} = t.source {extra} "
-                f"AND {table}.{col} IS DISTINCT FROM t.target RETURNING {table}.path",
-                [list(c) for c in zip(*rows)]).fetchall()
+                f"AND {table}.path IN (SELECT unnest($4)) AND {table}.{col} IS DISTINCT FROM t.target "
+                f"RETURNING {table}.path", [*(list(c) for c in zip(*rows)), sorted({r[0] for r in rows})]).fetchall()
             if table == "bindings":
                 rebound.update(r[0] for r in changed)
         return rebound
@@ -741,7 +744,8 @@ class Store(NoteStore):
     # -- symbols -----------------------------------------------------------------------
 
     def symbol(self, con, symbol_id: str) -> Symbol | None:
-        row = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE id = ?", [symbol_id]).fetchone()
+        row = con.execute(f"SELECT {SYMBOL_COLUMNS} FROM symbols WHERE path = ANY(?) AND id = ?",
+                          [_paths_of([symbol_id]), symbol_id]).fetchone()
         return Symbol(*row) if row else None
 
     def find_symbols(self, con, pattern: str | None = None, kind: str | None = None, path: str | None = None,
@@ -822,9 +826,9 @@ class Store(NoteStore):
         """Which of `nodes` (symbol ids or file paths) the index has now."""
         if not nodes:
             return set()
-        rows = con.execute("""SELECT id FROM symbols WHERE id = ANY($1)
+        rows = con.execute("""SELECT id FROM symbols WHERE path = ANY($2) AND id = ANY($1)
                               UNION SELECT path FROM files WHERE skipped IS NULL AND path = ANY($1)""",
-                           [nodes]).fetchall()
+                           [nodes, _paths_of(nodes)]).fetchall()
         return {r[0] for r in rows}
 
     def graph_edges(self, con, nodes: list[str]) -> list[tuple[str, str, str]]:
@@ -834,7 +838,7 @@ class Store(NoteStore):
         file by file, so the other row groups are skipped); edges into one, from anywhere."""
         if not nodes:
             return []
-        paths = sorted({n.split("::", 1)[0] for n in nodes})
+        paths = _paths_of(nodes)
         if len(nodes) <= 2:  # one or two nodes: a list filter per scan is fastest
             sql = """SELECT DISTINCT * FROM (
                 SELECT src, dst, kind FROM refs WHERE path = ANY($2) AND src = ANY($1) AND dst IS NOT NULL AND dst <> src
@@ -911,6 +915,20 @@ class Store(NoteStore):
 
 def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def _paths_of(ids: list[str]) -> list[str]:
+    """The files symbol ids (`path::name`) can be in: a filter on `path` lets DuckDB skip the row
+    groups of every other file (rows are stored file by file), where one on `id` alone reads them
+    all. Every text before a `::`, and the whole id (a file path is a node too): a path may hold
+    `::` itself."""
+    out = set(ids)
+    for i in ids:
+        at = i.find("::")
+        while at > 0:
+            out.add(i[:at])
+            at = i.find("::", at + 2)
+    return sorted(out)
 
 
 def _like_escape(s: str) -> str:

@@ -131,3 +131,18 @@ def test_symbol_search_ranks_matches_and_reads_special_characters_literally(tmp_
     assert ids("Job.go") == ["m.py::Job.go"]
     assert ids("g_o") == ["m.py::g_o"]
     assert ids("g%o") == []
+
+
+def test_lookups_by_symbol_id_find_symbols_in_a_file_whose_name_holds_colons(tmp_path):
+    """Lookups by id read only the rows of the id's file: a file named `a::b.py` is still found."""
+    from tether.core.project import Project
+
+    (tmp_path / "a::b.py").write_text("def f():\n    return g()\n\n\ndef g():\n    return 1\n")
+    project = Project(tmp_path)
+    project.index()
+    with project.store.read() as con:
+        assert project.store.symbol(con, "a::b.py::f").name == "f"
+        assert set(project.store.symbols_by_ids(con, ["a::b.py::f", "a::b.py::g"])) == {"a::b.py::f", "a::b.py::g"}
+        assert project.store.existing_nodes(con, ["a::b.py::g", "a::b.py", "gone.py"]) == {"a::b.py::g", "a::b.py"}
+        assert ("a::b.py::f", "a::b.py::g", "calls") in project.store.graph_edges(con, ["a::b.py::f"])
+        assert project.store.dependencies(con, ["a::b.py::f"])["a::b.py::f"].keys() == {"a::b.py::g"}
