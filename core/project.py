@@ -5,6 +5,7 @@ repository root. Surfaces parse arguments and format results; the logic lives he
 from __future__ import annotations
 
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -292,12 +293,24 @@ class Project(NoteOps):
         if not self.indexed():
             self.index()
 
+    @contextmanager
+    def _reading(self):
+        """A read connection on an index that exists (built first if none ever was): one opening
+        of the database where `_ensure_indexed()` and then a read cost two."""
+        if self.store.path.exists():
+            with self.store.read() as con:
+                if self.store.last_run(con) is not None:
+                    yield con
+                    return
+        self.index()
+        with self.store.read() as con:
+            yield con
+
     # -- symbols -----------------------------------------------------------------------
 
     def symbols(self, pattern: str | None = None, kind: str | None = None, file: str | None = None,
                 limit: int | None = 50) -> list[Symbol]:
-        self._ensure_indexed()
-        with self.store.read() as con:
+        with self._reading() as con:
             return self.store.find_symbols(con, pattern, kind, file, limit)
 
     def languages(self) -> dict[str, int]:
@@ -334,8 +347,7 @@ class Project(NoteOps):
         """One symbol for a name, or NotFound listing the candidates (for an unknown name, with
         `suggest`, the nearest ones). `con`: reuse an open connection."""
         if con is None:
-            self._ensure_indexed()
-            with self.store.read() as own:
+            with self._reading() as own:
                 return self.resolve(name, own, suggest)
         name = name.strip()
         if not name:
