@@ -637,10 +637,12 @@ class Store(NoteStore):
         all of each, or at least all those these refs can need."""
         plain = "r.dst IS NULL AND r.kind <> 'imports' AND NOT r.self_call"
         steps = [
-            # self.x() / this.x(): a member of the caller's class
-            f"""UPDATE {table} SET dst = m.id FROM {symbols} caller, {symbols} m
-               WHERE {table}.dst IS NULL AND {table}.self_call AND {table}.kind = 'calls' AND caller.id = {table}.src
-                 AND m.parent_id = caller.parent_id AND m.name = {table}.target""",
+            # self.x() / this.x(): a member of the caller's class (defined twice: the first)
+            f"""UPDATE {table} SET dst = c.id FROM (
+                 SELECT r.rowid AS rid, min(m.id) AS id FROM {table} r JOIN {symbols} caller ON caller.id = r.src
+                   JOIN {symbols} m ON m.parent_id = caller.parent_id AND m.name = r.target
+                 WHERE r.dst IS NULL AND r.self_call AND r.kind = 'calls' GROUP BY r.rowid) c
+               WHERE {table}.rowid = c.rid""",
             # the same file: a top-level definition first, then any unique one
             f"""UPDATE {table} SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(s.id) AS id FROM {table} r JOIN {symbols} s

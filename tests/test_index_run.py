@@ -55,6 +55,20 @@ def test_names_resolve_within_a_language_and_self_calls_through_base_classes(mak
     assert callees("web/app.ts::App") == {("inherits", "web/base.ts::Base", True)}
 
 
+def test_a_self_call_to_a_method_defined_twice_resolves_to_the_first_always(make_project):
+    """Several members of the caller's class bearing the name: the first definition (by id), in a
+    full index and after an incremental one alike (not whichever row the database meets first)."""
+    twice = "    def f(self):\n        return {}\n\n"
+    project, git = make_project({"c.py": "class C:\n" + "".join(twice.format(i) for i in range(4))
+                                 + "    def g(self):\n        return self.f()\n"})
+    project.index()
+    callees = lambda: {e.dst for e in project.show("c.py::C.g").callees if e.kind == "calls"}  # noqa: E731
+    assert callees() == {"c.py::C.f"}
+    commit(git, "more", {"d.py": "class D:\n    def f(self):\n        return self.f()\n"})
+    project.index()
+    assert callees() == {"c.py::C.f"}
+
+
 def test_a_call_through_an_import_alias_resolves(make_project):
     project, _ = make_project({
         "app/base.py": "def helper():\n    return 1\n",
