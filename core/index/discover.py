@@ -71,11 +71,10 @@ def discover(root: Path, config: Config, known: dict[str, FileState] | None = No
         return found
     rules, index, tracked = _rules(repo, config, last)
     if known and last is not None and last.rules == rules:
-        if last.index is not None and index[2] == last.index[2]:
-            tracked = None  # the same paths as last time: not needed
-        elif tracked is None:
+        moved = last.index is None or index[2] != last.index[2]  # git tracks other paths (or modes, blobs)
+        if moved and tracked is None:
             tracked = _tracked(repo)
-        found = _rescan(root, repo, config, known, reasons or {}, last, index, tracked)
+        found = _rescan(root, repo, config, known, reasons or {}, last, index, tracked, moved)
         if found is not None:
             return found
     found = Discovery(commit=_head(repo))
@@ -153,10 +152,11 @@ def _admit(base: str, rel: str, config: Config, found: Discovery) -> os.stat_res
 
 
 def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reasons: dict[str, str],
-            last: Scan, index_stamp: list, tracked: set[str] | None) -> Discovery | None:
+            last: Scan, index_stamp: list, tracked: set[str] | None, moved: bool) -> Discovery | None:
     """The previous run's files, stat'ed again, plus the paths found in directories whose time
     moved; None when an ignore file changed and only a full discovery can tell. `tracked`: what
-    git tracks now, when that changed since the last run (None: it did not)."""
+    git tracks now, when its index file was read (else None); `moved`: whether that changed
+    since the last run."""
     base = os.path.join(root, "")
     dirs = dict(last.dirs)
     new: list[str] = []
@@ -171,11 +171,9 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
     if any(_is_ignore_file(p) for p in new if p not in known):
         return None
     found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs, index_stamp))
-    if tracked is None:
-        index = repo.index  # each access reads the index file again
-        gone: set[str] = set()
-    else:  # git tracks other paths now: those that came in are new here; one that left may be ignored
-        index = tracked
+    index = tracked if tracked is not None else repo.index  # repo.index reads the file again
+    gone: set[str] = set()
+    if moved:  # git tracks other paths now: those that came in are new here; one that left may be ignored
         fresh = tracked - known.keys()
         gone = {p for p in known.keys() - tracked if repo.path_is_ignored(p)}
     for rel in sorted(known):
@@ -191,7 +189,7 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
                                      != (known[rel].size, known[rel].mtime_ns)):
             return None
     found_new = {p for p in new if p not in known and (p in index or not repo.path_is_ignored(p))}
-    if tracked is not None:
+    if moved:
         found_new |= fresh
     if found_new:
         _classify(root, found_new, config, found)
