@@ -171,7 +171,14 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
     if any(_is_ignore_file(p) for p in new if p not in known):
         return None
     found = Discovery(commit=_head(repo), scan=Scan(last.rules, dirs, index_stamp))
-    index = tracked if tracked is not None else repo.index  # repo.index reads the file again
+    index = tracked
+
+    def tracks(rel: str) -> bool:  # git's index through pygit2 only when asked (it reads the whole file)
+        nonlocal index
+        if index is None:
+            index = repo.index
+        return rel in index
+
     gone: set[str] = set()
     if moved:  # git tracks other paths now: those that came in are new here; one that left may be ignored
         fresh = tracked - known.keys()
@@ -181,14 +188,14 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
             continue
         reason = reasons.get(rel)
         if reason == "secret" or reason == _EXCLUDED:
-            if rel in index or os.path.lexists(base + rel):
+            if os.path.lexists(base + rel) or tracks(rel):
                 found.skipped.append(Skipped(rel, reason))
             continue
         st = _admit(base, rel, config, found)
         if _is_ignore_file(rel) and (st is None or (st.st_size, max(st.st_mtime_ns, st.st_ctime_ns))
                                      != (known[rel].size, known[rel].mtime_ns)):
             return None
-    found_new = {p for p in new if p not in known and (p in index or not repo.path_is_ignored(p))}
+    found_new = {p for p in new if p not in known and (tracks(p) or not repo.path_is_ignored(p))}
     if moved:
         found_new |= fresh
     if found_new:
