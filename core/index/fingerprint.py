@@ -6,15 +6,16 @@ A fingerprint hashes two views of a node, both blind to formatting:
     of a block, an argument moved between nested calls or an operator regrouped changes it;
     comments, string internals and docstrings left out, grouping parentheses replaced by their
     content, and the language's equivalent spellings made one (Python's optional tuple
-    parentheses, a JavaScript arrow's lone parameter);
+    parentheses, a JavaScript arrow's lone parameter, what tree-sitter-python reads two ways);
   * its tokens: the file's bytes with comments and docstrings blanked, single quotes
     read as double quotes, then all whitespace (except inside string literals),
     commas, semicolons and parentheses removed.
 Whitespace, comments, docstrings, quote style, trailing commas and redundant
 parentheses therefore change neither; any real token change alters the tokens, and
 any change of nesting or grouping alters the structure. The work is tree-sitter printing,
-string searches and replacements, regex and bytes operations (Python loops only over the rare
-grouping nodes and concatenations found), which keeps a cold index near parse speed.
+string searches and replacements, regex and bytes operations (Python loops only over the few
+grouping nodes, concatenations and Python generic annotations found), which keeps a cold index
+near parse speed.
 
 Literals a formatter respells, where the language table asks for it, are read in one
 spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
@@ -140,7 +141,8 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
     The S-expression tree-sitter prints (named node types and field names, no text), every node
     opened and closed, so any change of nesting shows; then, by string operations in C: comments
     and string internals dropped, grouping nodes (`spec.transparent`) replaced by their content,
-    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`).
+    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`,
+    `spec.grammar_readings`).
     """
     if holes or groups:
         parts: list[str] = []
