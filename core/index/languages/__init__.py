@@ -61,6 +61,9 @@ class LanguageSpec:
     escaped_quotes: frozenset[str] = frozenset()
     # (old, new) replacements on the printed tree before anything is left out, for equivalent leaves: PHP's "abc" (no escape, no variable) is 'abc'.
     node_rewrites: tuple[tuple[str, str], ...] = ()
+    # The grammar's own readings made one (core/index/fingerprint.py `_READINGS`): constructs its
+    # grammar reads two ways, or misreads, read as the form the formatter's other spelling gives.
+    grammar_readings: str = ""
     # Node types wrapping a definition that belong to its span (decorators).
     wrappers: frozenset[str] = frozenset()
     # Field names of a definition's body: its signature is everything before it.
@@ -92,12 +95,13 @@ PYTHON = LanguageSpec(
     extensions=(".py", ".pyi"),
     comments=frozenset({"comment", "line_continuation"}),
     strings=frozenset({"string"}),
-    # A docstring is no code; a parenthesized tuple is the bare one (`(a, b) = x`, `return (a, b)`,
+    # A module's docstring is no code (a function's or class's: grammar_readings); a parenthesized tuple is the bare one (`(a, b) = x`, `return (a, b)`,
     # `for (k, v) in d`, `del (a, b)`): black and ruff add and remove these parentheses.
-    structure_rewrites=(("(block (string)", "(block"), ("(module (string)", "(module"),
+    structure_rewrites=(("(module (string)", "(module"),
                         ("(tuple_pattern ", "(pattern_list "), ("(tuple ", "(expression_list ")),
     spread=(("subscript: ", "(expression_list "),),
     concatenation="concatenated_string",
+    grammar_readings="python",
     hex_escapes=True,
     numbers=True,
     number_format="black",
