@@ -282,7 +282,9 @@ def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], fiel
     if (s, e, _HOLE) in inside:
         return
     group = (s, e, _GROUP) in inside
-    if not group:
+    if group:  # its child may have its range (Rust's `{ match … }` holds a statement of the match alone)
+        inside = [c for c in inside if c != (s, e, _GROUP)]
+    else:
         parts.append(f"{label}({node.type}")
     for k, child in enumerate(node.children):
         if child.is_named:
