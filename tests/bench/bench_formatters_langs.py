@@ -7,8 +7,8 @@ every change of nesting?
 Corpora (fetched once into ~/.cache/tether-bench/langs by the registries' own clients):
   js    axios and express (`npm pack`): their lib/ sources; lodash: its modules
   ts    @tanstack/query-core (`npm pack`): its src/
-  tsx   @tanstack/react-query (`npm pack`): its src/ (.ts and .tsx)
-  go    cobra and gorilla/mux (Debian's golang-github-*-dev ship the sources)
+  tsx   @tanstack/react-query and @tanstack/react-router (`npm pack`): their src/ (.ts and .tsx)
+  go    cobra, pflag, testify and gorilla/mux (Debian's golang-github-*-dev ship the sources)
   rust  regex-syntax and serde_json (Debian's librust-*-dev ship the crates)
   c     stb (Debian's libstb-dev: single-file C libraries, implementation included)
   cpp   {fmt} (Debian's libfmt-dev: its headers hold the implementation)
@@ -53,9 +53,11 @@ CACHE = Path.home() / ".cache" / "tether-bench" / "langs"
 PRETTIER = "3.4.2"
 NPM = {"js": [("axios@1.7.9", "lib/"), ("express@4.21.2", "lib/"), ("lodash@4.17.21", "")],
        "ts": [("@tanstack/query-core@5.62.0", "src/")],
-       "tsx": [("@tanstack/react-query@5.62.0", "src/")]}
+       "tsx": [("@tanstack/react-query@5.62.0", "src/"), ("@tanstack/react-router@1.87.0", "src/")]}
 DEBIAN = {"go": [("golang-github-spf13-cobra-dev", "usr/share/gocode/src/"),
-                 ("golang-github-gorilla-mux-dev", "usr/share/gocode/src/")],
+                 ("golang-github-gorilla-mux-dev", "usr/share/gocode/src/"),
+                 ("golang-github-spf13-pflag-dev", "usr/share/gocode/src/"),
+                 ("golang-github-stretchr-testify-dev", "usr/share/gocode/src/")],
           "rust": [("librust-regex-syntax-dev", "usr/share/cargo/registry/"),
                    ("librust-serde-json-dev", "usr/share/cargo/registry/")],
           "c": [("libstb-dev", "usr/include/")],
