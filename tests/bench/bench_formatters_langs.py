@@ -2,15 +2,17 @@
 every change of nesting?
 
     .venv/bin/python tests/bench/bench_formatters_langs.py [--langs js,ts,tsx,go,rust,c,cpp] [--quick]
+        [--only TEXT] [--no-mutations] [--show N]
     make test-formatters-langs [LANGS=go,rust]
 
 Corpora (fetched once into ~/.cache/tether-bench/langs by the registries' own clients):
-  js    axios and express (`npm pack`): their lib/ sources; lodash: its modules
+  js    axios and express (`npm pack`): their lib/ sources; lodash: its modules (not lodash.min.js)
   ts    @tanstack/query-core (`npm pack`): its src/
   tsx   @tanstack/react-query and @tanstack/react-router (`npm pack`): their src/ (.ts and .tsx)
   go    cobra, pflag, testify and gorilla/mux (Debian's golang-github-*-dev ship the sources)
   rust  regex-syntax and serde_json (Debian's librust-*-dev ship the crates)
-  c     stb (Debian's libstb-dev: single-file C libraries, implementation included)
+  c     stb (Debian's libstb-dev: single-file C libraries, implementation included), and
+        Linux 6.12's lib/*.c (linux-source-6.12, as tests/bench/bench_kernel.py fetches it)
   cpp   {fmt} (Debian's libfmt-dev: its headers hold the implementation)
 
 Formatting runs, each over a copy of the corpus:
@@ -19,9 +21,10 @@ Formatting runs, each over a copy of the corpus:
   gofmt         as shipped, and after the corpus lost every line's indentation (own rewrite)
   rustfmt       max_width 60 and 100
   clang-format  LLVM, Google and GNU styles
-For each: symbols compared (same id before and after), symbols whose code_hash changed, and each
-such symbol's text before and after, to be argued against the formatter's own guarantee (each
-keeps the program's syntax tree): the README names every one.
+For each: symbols compared (same id before and after, no parse error either side), symbols whose
+code_hash changed, with each one's text before and after, to be argued against the formatter's own
+promise to keep the program (the README names every one), and symbols left out because tree-sitter
+read the formatted file otherwise (a parse error, overloads renumbered).
 
 Mutations that keep every token but change the nesting, one per symbol and kind where it applies:
 an argument moved out of a nested call into the outer one (`f(g(a), b)` -> `f(g(a, b))`),
@@ -46,8 +49,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tether.core.index.extract import extract  # noqa: E402
-from tether.core.index.languages import compiled, language_for  # noqa: E402
+from tether.core.index.extract import extract
+from tether.core.index.languages import compiled, language_for
 
 CACHE = Path.home() / ".cache" / "tether-bench" / "langs"
 PRETTIER = "3.4.2"
@@ -153,14 +156,14 @@ def _prettier() -> str:
 
 
 def _prettier_runs():
-    base = dict(w=80, semi=True, single=False, comma="all", arrows="always", spacing=True)
-    flips = [("no semicolons", dict(semi=False)), ("single quotes", dict(single=True)),
-             ("trailing commas none", dict(comma="none")), ("arrow parens avoid", dict(arrows="avoid")),
-             ("no bracket spacing", dict(spacing=False))]
-    runs = [(f"width {w}", base | dict(w=w)) for w in (40, 80, 120)]
+    base = {"w": 80, "semi": True, "single": False, "comma": "all", "arrows": "always", "spacing": True}
+    flips = [("no semicolons", {"semi": False}), ("single quotes", {"single": True}),
+             ("trailing commas none", {"comma": "none"}), ("arrow parens avoid", {"arrows": "avoid"}),
+             ("no bracket spacing", {"spacing": False})]
+    runs = [(f"width {w}", base | {"w": w}) for w in (40, 80, 120)]
     runs += [(f"width 80, {name}", base | flip) for name, flip in flips]
     everything = base | {k: v for _, f in flips for k, v in f.items()}
-    runs.append(("width 40, all five flipped", everything | dict(w=40)))
+    runs.append(("width 40, all five flipped", everything | {"w": 40}))
     for name, o in runs:
         yield "prettier", name, [
             _prettier(), "--write", "--log-level", "silent", "--no-config", "--no-editorconfig",
@@ -383,7 +386,7 @@ def main() -> None:
             print(lang, mutations[-1][1], flush=True)
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"\nMachine: {os.cpu_count()} CPUs, load average {load}, {stamp}; {time.time() - started:.0f} s.")
     print("Corpora: " + "; ".join(corpora))
     print("\n| language | formatter | setting | symbols compared | code_hash changed | left out |")

@@ -42,7 +42,7 @@ class LanguageSpec:
     # (field label, node opening) pairs: `label (node A B)` is `label A label B` (Python's x[(a, b)]).
     spread: tuple[tuple[str, str], ...] = ()
     # The node type of an implicit string concatenation, hashed as the one string a formatter may
-    # join it into (Python's "a" "b" is "ab", as ruff format prints it).
+    # join it into (Python's "a" "b" is "ab", as ruff format prints it; C's, which clang-format splits).
     concatenation: str = ""
     # Hexadecimal escapes are read in lower case ('\xAB' == '\xab'), as ruff format prints them.
     hex_escapes: bool = False
