@@ -120,6 +120,8 @@ PRINTED = [
     ("m.ts", "f", "function f(a: A | B & C): void {}\n",
      "function f(\n  a:\n    | A\n    | B & C,\n): void {}\n",
      ["function f(a: (A | B) & C): void {}\n"]),
+    ("m.ts", "f", "function f(a: A & B): void {}\n", "function f(\n  a:\n    & A\n    & B,\n): void {}\n",
+     ["function f(a: A | B): void {}\n"]),
 ]
 
 
