@@ -158,7 +158,7 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
             if labelled:
                 text = re.sub(r" [a-z_]+: " + re.escape(leaf[1:]), "", text)
             text = text.replace(leaf, "")
-    openers, spread, concatenation = _openers(spec)
+    openers, spread, concatenation, strings = _openers(spec)
     for opener in openers:
         if opener in text:
             text = _unwrap(_no_missing(text), opener)
@@ -169,18 +169,20 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
         if key in text:
             text = _spread(_no_missing(text), label, opener)
     if concatenation and concatenation in text:
-        text = _merge(_no_missing(text), concatenation)
+        text = _merge(_no_missing(text), concatenation, strings)
     if spec.grammar_readings:
         text = _READINGS[spec.grammar_readings](_no_missing(text))
     return text
 
 
 @cache
-def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str]:
-    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node."""
+def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str, tuple[str, ...]]:
+    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node, and the
+    openings of string literals (a concatenation's parts)."""
     return (tuple(f"({t} " for t in sorted(spec.transparent)),
             tuple((label + opener, label, opener) for label, opener in spec.spread),
-            f"({spec.concatenation} " if spec.concatenation else "")
+            f"({spec.concatenation} " if spec.concatenation else "",
+            tuple(f"({t}" for t in sorted(spec.strings)))
 
 
 def _no_missing(text: str) -> str:
@@ -239,24 +241,36 @@ def _spread(text: str, label: str, opener: str) -> str:
     return "".join(parts)
 
 
-def _merge(text: str, opener: str) -> str:
-    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`."""
+def _merge(text: str, opener: str, strings: tuple[str, ...]) -> str:
+    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`;
+    where another part stands between strings (C's `"%" PRId64 "\\n"`), the runs of strings around it."""
     parts, pos = [], 0
     i = text.find(opener)
     while i >= 0:
         end = _close(text, i)
         inside = text[i + len(opener) : end]  # "(string) (string X) ..."
         head = inside[: inside.find(")")].split(" ", 1)[0]  # "(string"
-        if not inside.replace(head + ")", "").replace(" ", ""):  # no part has children: the common case
+        if head in strings and not inside.replace(head + ")", "").replace(" ", ""):  # the common case
             merged = head + ")"
         else:
             kids, k = [], i + len(opener)
             while k < end:
                 e = _close(text, k)
-                kids.append(text[k : e + 1])
+                kid = text[k : e + 1]
+                kids.append(_merge(kid, opener, strings) if opener in kid else kid)
                 k = e + 2
-            merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
-        parts += (text[pos:i], _merge(merged, opener) if opener in merged else merged)
+            runs: list[list[str]] = []  # [type, part, part, ...]
+            for kid in kids:
+                kind = kid.split(")", 1)[0].split(" ", 1)[0]
+                if kind in strings and runs and runs[-1][0] == kind:
+                    runs[-1].append(kid)
+                else:
+                    runs.append([kind, kid])
+            merged = " ".join(run[1] if len(run) == 2 else run[0] + "".join(kid[len(run[0]) : -1] for kid in run[1:]) + ")"
+                              for run in runs)
+            if len(runs) > 1:
+                merged = f"{opener}{merged})"
+        parts += (text[pos:i], merged)
         pos = end + 1
         i = text.find(opener, pos)
     parts.append(text[pos:])
@@ -412,7 +426,9 @@ def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], fiel
     if (s, e, _HOLE) in inside:
         return
     group = (s, e, _GROUP) in inside
-    if not group:
+    if group:  # its child may have its range (Rust's `{ match … }` holds a statement of the match alone)
+        inside = [c for c in inside if c != (s, e, _GROUP)]
+    else:
         parts.append(f"{label}({node.type}")
     for k, child in enumerate(node.children):
         if child.is_named:
@@ -532,7 +548,9 @@ def _join(buf: bytearray, node) -> None:
         raw = bytes(buf[s : min(e, s + 8)])  # a prefix (respelled: padded) and the quotes
         body = raw.lstrip(b" abfrtuABFRTU")
         if not body[:1] in (b'"', b"'"):
-            continue  # a comment or line continuation between the parts
+            if part.type not in ("comment", "line_continuation"):
+                prev = None  # C's `"%" PRId64 "\\n"`: a macro between the strings
+            continue
         quotes = 3 if body[:3] == body[:1] * 3 else 1
         opening = len(raw) - len(body) + quotes
         this = (_base_prefix(raw[: len(raw) - len(body)]), quotes)
