@@ -357,6 +357,12 @@ def main() -> None:
     ap.add_argument("--only", default="", help="the runs whose formatter and setting contain this text only")
     ap.add_argument("--no-mutations", action="store_true")
     args = ap.parse_args()
+    needed = {"go": ("gofmt", "golang-go"), "rust": ("rustfmt", "rustfmt"), "c": ("clang-format", "clang-format"),
+              "cpp": ("clang-format", "clang-format")}
+    for lang in args.langs.split(","):
+        tool, package = needed.get(lang, ("npm", "npm"))
+        if not shutil.which(tool):
+            sys.exit(f"{lang} needs {tool}, which is not on PATH: install it first (Debian: apt-get install {package})")
     started = time.time()
     rows, mutations, corpora = [], [], []
     for lang in args.langs.split(","):
