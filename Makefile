@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-formatters install-check bench screenshots clean
+.PHONY: demo test test-formatters test-formatters-langs test-formatters-all install-check bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ bench: $(STAMP)
 test-formatters: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) tests/bench/bench_formatters.py
+
+# Slow (several minutes; fetches its corpora once into ~/.cache/tether-bench): prettier, gofmt, rustfmt
+# and clang-format over real code of their languages. LANGS: some of js,ts,tsx,go,rust,c,cpp.
+LANGS ?= js,ts,tsx,go,rust,c,cpp
+test-formatters-langs: $(STAMP)
+	$(PY) tests/bench/bench_formatters_langs.py --langs $(LANGS)
+
+test-formatters-all: test-formatters test-formatters-langs
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -411,9 +411,12 @@ class Store(NoteStore):
         con.execute("BEGIN")
         if version == 0:
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        done: set[str] = set()  # a step asked for by several pending scripts runs once, at the first
         for script in self.scripts[version:]:
             for step in _PYTHON_STEP.findall(script):
-                getattr(self, step)(con)
+                if step not in done:
+                    done.add(step)
+                    getattr(self, step)(con)
             con.execute(script)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(len(self.scripts))])
         con.execute("COMMIT")
@@ -490,7 +493,7 @@ class Store(NoteStore):
         self._open(False).close()
 
     def _refingerprint_anchors(self, con) -> None:
-        """Schema 5: every link's anchor (and its dependencies' hashes) by today's fingerprints."""
+        """Schemas 7 and 8: every link's anchor (and its dependencies' hashes) by today's fingerprints."""
         from tether.core.index.reanchor import Reanchor
 
         rows = con.execute("SELECT note_id, position, target, kind, code_hash, sig_hash, blind_hash, anchor_text, "

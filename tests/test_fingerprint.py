@@ -416,3 +416,51 @@ def test_black_at_any_width_keeps_every_code_hash(line_length, magic_trailing_co
     for variant in (printed, mutations.tuple_parens(printed, True), mutations.tuple_parens(printed, False)):
         assert mutations.program(variant) == mutations.program(source)
         assert symbol_hashes("m.py", variant) == symbol_hashes("m.py", source)
+
+
+# What tree-sitter-python reads two ways (or misreads) and the formatters print either way: as
+# written, as printed (the same program, the same code_hash), and a real change of the same code.
+PY_MISREAD = [
+    # black parenthesises a long return annotation; tree-sitter reads the bare one as a type.
+    ("def f() -> Mapping[str, List[str]]:\n    pass\n",
+     "def f() -> (\n    Mapping[str, List[str]]\n):\n    pass\n",
+     "def f() -> Mapping[str, List, str]:\n    pass\n"),
+    ("def f(a: Dict[str, Callable[[int], str]]) -> A[x] | None | B:\n    pass\n",
+     "def f(a: (Dict[str, Callable[[int], str]])) -> (A[x] | None | B):\n    pass\n",
+     "def f(a: Dict[str, Callable[[int, str]]]) -> A[x] | None | B:\n    pass\n"),
+    # `with a if b else c as f:`: tree-sitter binds `as f` to `c`.
+    ("def f():\n    with (a if b else c if d else e) as f:\n        pass\n",
+     "def f():\n    with a if b else c if d else e as f:\n        pass\n",
+     "def f():\n    with (a if b else c) if d else e as f:\n        pass\n"),
+    # `a, *b = c, *d[1:]`: tree-sitter reads `*d[1:]` as `(*d)[1:]`.
+    ("def f():\n    a, *b = (c, *d.e[1:](2))\n",
+     "def f():\n    a, *b = c, *d.e[1:](2)\n",
+     "def f():\n    a, *b = c, *d.e[1:2](2)\n"),
+    # A string opening an `if` block is code, as in `ast` (a function's docstring is not).
+    ('def f():\n    "doc"\n    if x:\n        "a"\n        y()\n',
+     'def f():\n    "other doc"\n    if (x):\n        "a"\n\n        y()\n',
+     'def f():\n    "doc"\n    if x:\n        "b"\n        y()\n'),
+]
+
+
+@pytest.mark.parametrize("written, printed, changed", PY_MISREAD)
+def test_what_tree_sitter_reads_two_ways_hashes_as_one(written, printed, changed):
+    assert mutations.program(written) == mutations.program(printed) != mutations.program(changed)
+    assert _code_hash(written) == _code_hash(printed) != _code_hash(changed)
+
+
+def test_a_union_regrouped_after_a_subscript_is_a_blind_spot():
+    # tree-sitter reads `A[x] | None | B` as `A[x] | (None | B)`: the two read alike (README).
+    written, regrouped = ("def f() -> A[x] | None | B:\n    pass\n", "def f() -> A[x] | (None | B):\n    pass\n")
+    assert mutations.program(written) != mutations.program(regrouped)
+    assert _code_hash(written) == _code_hash(regrouped)
+
+
+def test_black_reindenting_a_string_that_opens_a_block_changes_both_ast_and_code_hash():
+    # ctypes.CDLL.__init__: black re-indents a string opening an `if` block as if it were a docstring,
+    # which changes its value: `ast` sees it, and so does the code_hash.
+    source = 'def f(x):\n    if x:\n        """a\n          b"""\n        y()\n'
+    printed = black.format_str(source, mode=black.Mode())
+    assert printed != source
+    assert mutations.program(printed) != mutations.program(source)
+    assert _code_hash(printed) != _code_hash(source)

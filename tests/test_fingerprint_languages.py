@@ -88,3 +88,56 @@ def test_the_same_tokens_nested_otherwise_change_the_code_hash(path, symbol, sou
     before = _hash(path, symbol, source)
     for variant in nested:
         assert _hash(path, symbol, variant) != before, variant
+
+
+# What the formatters did to real code (tests/bench/bench_formatters_langs.py), one pair each:
+# (file, symbol, as written, as the formatter printed it, other programs spelled alike).
+PRINTED = [
+    # rustfmt adds and removes the braces of a match arm's or closure's one-expression body.
+    ("m.rs", "f", "fn f(a: u8) -> u8 {\n    match a {\n        0 => g(1),\n        _ => match a { 1 => 2, _ => 3 },\n    }\n}\n",
+     "fn f(a: u8) -> u8 {\n    match a {\n        0 => {\n            g(1)\n        }\n        _ => {\n            match a {\n                1 => 2,\n                _ => 3,\n            }\n        }\n    }\n}\n",
+     ["fn f(a: u8) -> u8 {\n    match a {\n        0 => { g(1); }\n        _ => match a { 1 => 2, _ => 3 },\n    }\n}\n",
+      "fn f(a: u8) -> u8 {\n    match a {\n        0 => g(1),\n        _ => { match a { 1 => 2, _ => 3 }; }\n    }\n}\n"]),
+    ("m.rs", "f", "fn f(v: &[u8]) -> usize {\n    v.iter().map(|x| { h(x) }).count()\n}\n",
+     "fn f(v: &[u8]) -> usize {\n    v.iter().map(|x| h(x)).count()\n}\n",
+     ["fn f(v: &[u8]) -> usize {\n    v.iter().map(|x| { h(x); }).count()\n}\n"]),
+    # clang-format splits a long string literal into adjacent ones.
+    ("m.c", "f", 'void f(void) {\n  printf("a long line %d\\n", 1);\n}\n',
+     'void f(void) {\n  printf("a long "\n         "line %d\\n",\n         1);\n}\n',
+     ['void f(void) {\n  printf("a long line %d\\n", "", 1);\n}\n']),
+    ("m.cpp", "f", 'void f() {\n  std::puts("a long line");\n}\n', 'void f() {\n  std::puts ("a long "\n             "line");\n}\n',
+     ['void f() {\n  std::puts("a long", "line");\n}\n']),
+    ("m.c", "f", 'void f() {\n  g("%" PRId64 " items", n);\n}\n',
+     'void f() {\n  g ("%" PRId64\n     " it"\n     "ems",\n     n);\n}\n',
+     ['void f() {\n  g("%" " items", n);\n}\n', 'void f() {\n  g("%" PRId64 " it" PRId64 "ems", n);\n}\n']),
+    # prettier unquotes object keys, adds `()` to `new Foo`, drops the parentheses of a bound
+    # function, breaks a union type before each `|`.
+    ("m.js", "f", "function f() {\n  return { 'a': 1, '0': new Foo };\n}\n",
+     'function f() {\n  return { a: 1, 0: new Foo() };\n}\n',
+     ["function f() {\n  return { 'a': 1, '1.0': new Foo };\n}\n", "function f() {\n  return { 'a': 1, '0': new Foo(x) };\n}\n"]),
+    ("m.js", "f", "var f = (function f(a) {\n  return a;\n});\n", "var f = function f(a) {\n  return a;\n};\n",
+     ["var f = (function f(a) {\n  return [a];\n});\n"]),
+    ("m.ts", "f", "function f(a: A | B & C): void {}\n",
+     "function f(\n  a:\n    | A\n    | B & C,\n): void {}\n",
+     ["function f(a: (A | B) & C): void {}\n"]),
+    ("m.ts", "f", "function f(a: A & B): void {}\n", "function f(\n  a:\n    & A\n    & B,\n): void {}\n",
+     ["function f(a: A | B): void {}\n"]),
+]
+
+
+@pytest.mark.parametrize("path, symbol, source, printed, others", PRINTED, ids=[c[0] for c in PRINTED])
+def test_what_formatters_did_to_real_code_keeps_the_code_hash(path, symbol, source, printed, others):
+    before = _hash(path, symbol, source)
+    assert _hash(path, symbol, printed) == before
+    for other in others:
+        assert _hash(path, symbol, other) != before, other
+
+
+def test_the_named_exceptions_still_change_the_code_hash():
+    """The README's exceptions: prettier drops the parentheses of `a && (b && c)` (a regrouping, the
+    same value only because `&&` is associative); tree-sitter-cpp reads clang-format GNU style's
+    `> >` closing template arguments as comparisons where it reads `>>` as templates."""
+    assert _hash("m.js", "f", "function f() {\n  return a && (b && c);\n}\n") != \
+        _hash("m.js", "f", "function f() {\n  return a && b && c;\n}\n")
+    assert _hash("m.cpp", "f", "int f() {\n  return g(n::h<A<B<C>>>(x));\n}\n") != \
+        _hash("m.cpp", "f", "int f() {\n  return g(n::h<A<B<C> > >(x));\n}\n")

@@ -85,7 +85,10 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
             node = caps[def_key][0]
             if node.id in defs:
                 continue
-            span = node.parent if node.parent is not None and node.parent.type in spec.wrappers else node
+            up = node.parent  # the wrapper, also around grouping parentheses: `var f = (function f() {})`
+            while up is not None and up.type in spec.transparent:
+                up = up.parent
+            span = up if up is not None and up.type in spec.wrappers else node
             scope = [p for s in caps.get("scope", []) for p in _text(source, s).replace("::", ".").split(".") if p]
             defs[node.id] = _Def(node, span, names[0], def_key.split(".", 1)[1], scope)
 

@@ -6,15 +6,16 @@ A fingerprint hashes two views of a node, both blind to formatting:
     of a block, an argument moved between nested calls or an operator regrouped changes it;
     comments, string internals and docstrings left out, grouping parentheses replaced by their
     content, and the language's equivalent spellings made one (Python's optional tuple
-    parentheses, a JavaScript arrow's lone parameter);
+    parentheses, a JavaScript arrow's lone parameter, what tree-sitter-python reads two ways);
   * its tokens: the file's bytes with comments and docstrings blanked, single quotes
     read as double quotes, then all whitespace (except inside string literals),
     commas, semicolons and parentheses removed.
 Whitespace, comments, docstrings, quote style, trailing commas and redundant
 parentheses therefore change neither; any real token change alters the tokens, and
 any change of nesting or grouping alters the structure. The work is tree-sitter printing,
-string searches and replacements, regex and bytes operations (Python loops only over the rare
-grouping nodes and concatenations found), which keeps a cold index near parse speed.
+string searches and replacements, regex and bytes operations (Python loops only over the few
+grouping nodes, concatenations and Python generic annotations found), which keeps a cold index
+near parse speed.
 
 Literals a formatter respells, where the language table asks for it, are read in one
 spelling: number case (0XFF, 1E5); the numbers black or prettier rewrite (.5, 1., 1e+5,
@@ -140,7 +141,8 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
     The S-expression tree-sitter prints (named node types and field names, no text), every node
     opened and closed, so any change of nesting shows; then, by string operations in C: comments
     and string internals dropped, grouping nodes (`spec.transparent`) replaced by their content,
-    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`).
+    the language's equivalent spellings rewritten to one (`spec.structure_rewrites`, `spec.spread`,
+    `spec.grammar_readings`).
     """
     if holes or groups:
         parts: list[str] = []
@@ -156,7 +158,7 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
             if labelled:
                 text = re.sub(r" [a-z_]+: " + re.escape(leaf[1:]), "", text)
             text = text.replace(leaf, "")
-    openers, spread, concatenation = _openers(spec)
+    openers, spread, concatenation, strings = _openers(spec)
     for opener in openers:
         if opener in text:
             text = _unwrap(_no_missing(text), opener)
@@ -167,16 +169,20 @@ def shape(spec: LanguageSpec, node, holes: list[tuple[int, int]] = (),
         if key in text:
             text = _spread(_no_missing(text), label, opener)
     if concatenation and concatenation in text:
-        text = _merge(_no_missing(text), concatenation)
+        text = _merge(_no_missing(text), concatenation, strings)
+    if spec.grammar_readings:
+        text = _READINGS[spec.grammar_readings](_no_missing(text))
     return text
 
 
 @cache
-def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str]:
-    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node."""
+def _openers(spec: LanguageSpec) -> tuple[tuple[str, ...], tuple[tuple[str, str, str], ...], str, tuple[str, ...]]:
+    """The openings `shape` looks for: grouping nodes, spread fields, the concatenation node, and the
+    openings of string literals (a concatenation's parts)."""
     return (tuple(f"({t} " for t in sorted(spec.transparent)),
             tuple((label + opener, label, opener) for label, opener in spec.spread),
-            f"({spec.concatenation} " if spec.concatenation else "")
+            f"({spec.concatenation} " if spec.concatenation else "",
+            tuple(f"({t}" for t in sorted(spec.strings)))
 
 
 def _no_missing(text: str) -> str:
@@ -235,28 +241,166 @@ def _spread(text: str, label: str, opener: str) -> str:
     return "".join(parts)
 
 
-def _merge(text: str, opener: str) -> str:
-    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`."""
+def _merge(text: str, opener: str, strings: tuple[str, ...]) -> str:
+    """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`;
+    where another part stands between strings (C's `"%" PRId64 "\\n"`), the runs of strings around it."""
     parts, pos = [], 0
     i = text.find(opener)
     while i >= 0:
         end = _close(text, i)
         inside = text[i + len(opener) : end]  # "(string) (string X) ..."
         head = inside[: inside.find(")")].split(" ", 1)[0]  # "(string"
-        if not inside.replace(head + ")", "").replace(" ", ""):  # no part has children: the common case
+        if head in strings and not inside.replace(head + ")", "").replace(" ", ""):  # the common case
             merged = head + ")"
         else:
             kids, k = [], i + len(opener)
             while k < end:
                 e = _close(text, k)
-                kids.append(text[k : e + 1])
+                kid = text[k : e + 1]
+                kids.append(_merge(kid, opener, strings) if opener in kid else kid)
                 k = e + 2
-            merged = head + "".join(kid[len(head) : -1] for kid in kids) + ")"
-        parts += (text[pos:i], _merge(merged, opener) if opener in merged else merged)
+            runs: list[list[str]] = []  # [type, part, part, ...]
+            for kid in kids:
+                kind = kid.split(")", 1)[0].split(" ", 1)[0]
+                if kind in strings and runs and runs[-1][0] == kind:
+                    runs[-1].append(kid)
+                else:
+                    runs.append([kind, kid])
+            merged = " ".join(run[1] if len(run) == 2 else run[0] + "".join(kid[len(run[0]) : -1] for kid in run[1:]) + ")"
+                              for run in runs)
+            if len(runs) > 1:
+                merged = f"{opener}{merged})"
+        parts += (text[pos:i], merged)
         pos = end + 1
         i = text.find(opener, pos)
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def _kids(node: str) -> tuple[str, list[str]]:
+    """A printed node `(type a label: (b) ...)` as its opening `(type ` and its children, labels kept."""
+    k = node.find(" ") + 1
+    if not k:
+        return node, []
+    kids, end = [], len(node) - 1
+    while k < end:
+        e = _close(node, node.find("(", k))
+        kids.append(node[k : e + 1])
+        k = e + 2
+    return node[: node.find(" ") + 1], kids
+
+
+def _rebuild(text: str, opener: str, read) -> str:
+    """`text` with every node that `opener` opens replaced by `read(node)`, inner ones first."""
+    parts, pos = [], 0
+    i = text.find(opener)
+    while i >= 0:
+        end = _close(text, i)
+        body = text[i + len(opener) : end + 1]
+        parts += (text[pos:i], read(opener + (_rebuild(body, opener, read) if opener in body else body)))
+        pos = end + 1
+        i = text.find(opener, pos)
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _untyped(node: str) -> str:
+    return node[6:-1] if node.startswith("(type ") else node
+
+
+def _subscript(node: str) -> str:
+    """`(generic_type X (type_parameter (type A) (type B)))`, tree-sitter's reading of a bare annotation
+    `X[A, B]`, as the `(subscript value: X subscript: A subscript: B)` it reads in parentheses."""
+    _, kids = _kids(node)
+    if len(kids) != 2 or not kids[1].startswith("(type_parameter "):
+        return node
+    return "(subscript value: %s%s)" % (kids[0], "".join(" subscript: " + _untyped(k) for k in _kids(kids[1])[1]))
+
+
+def _union(node: str) -> str:
+    """`(union_type (type A) (type B))`, tree-sitter's reading of `A[x] | B` in a bare annotation, as
+    the `binary_operator` it reads in parentheses; it reads `A[x] | B | C` as `A[x] | (B | C)`, so
+    the right operand's chain is regrouped from the left (the one `A[x] | (B | C)` reads alike)."""
+    _, kids = _kids(node)
+    return _or(_untyped(kids[0]), _untyped(kids[1])) if len(kids) == 2 else node
+
+
+def _or(a: str, b: str) -> str:
+    if b.startswith("(binary_operator left: "):
+        _, (left, right) = _kids(b)
+        return f"(binary_operator left: {_or(a, left[6:])} {right})"
+    return f"(binary_operator left: {a} right: {b})"
+
+
+def _as_outside(node: str) -> str:
+    """`with a if b else c as f:`: tree-sitter binds `as f` to `c` (and `lambda: x as f` to `x`);
+    Python binds it to the whole expression, as tree-sitter reads `(a if b else c) as f`."""
+    opening, kids = _kids(node)
+    label, last = ("body: ", kids[-1][6:]) if kids[-1].startswith("body: ") else ("", kids[-1])
+    if not last.startswith("(as_pattern "):
+        return node
+    inner = _kids(last)[1]
+    if len(inner) != 2:
+        return node
+    return "(as_pattern %s%s) %s)" % (opening, " ".join([*kids[:-1], label + inner[0]]), inner[1])
+
+
+_SPLAT_INSIDE = tuple(f"({t} {f}: (list_splat " for t, f in (("subscript", "value"), ("attribute", "object"),
+                                                              ("call", "function")))
+
+
+def _splat_outside(text: str) -> str:
+    """`c, *d[1:]`: tree-sitter reads `(*d)[1:]` (also `(*d).x`, `(*d)(x)`), which is no Python;
+    Python reads `*(d[1:])`, as tree-sitter does in `(c, *d[1:])`. The splat is moved out, level by level."""
+    while True:
+        at = [(i, key) for key in _SPLAT_INSIDE if (i := text.find(key)) >= 0]
+        if not at:
+            return text
+        i, key = min(at)
+        splat = i + key.index("(list_splat ")
+        inner_end, end = _close(text, splat), _close(text, i)
+        text = "".join((text[:i], "(list_splat ", text[i:splat], text[splat + 12 : inner_end],
+                        text[inner_end + 1 : end + 1], ")", text[end + 1 :]))
+
+
+def _enclosing(text: str, i: int) -> str:
+    """The opening `(type` of the node around position `i` (a backward walk over its earlier children)."""
+    depth, k = 0, i
+    while True:
+        o = text.rfind("(", 0, k)
+        depth += text.count(")", o, k)
+        if depth == 0:
+            return text[o : text.find(" ", o)]
+        depth, k = depth - 1, o
+
+
+_DOCSTRING = " body: (block (string)"
+
+
+def _docstrings(text: str) -> str:
+    """A function's or a class's docstring left out; a string opening any other block is code."""
+    i = text.find(_DOCSTRING)
+    while i >= 0:
+        if _enclosing(text, i) in ("(function_definition", "(class_definition"):
+            text = text[: i + 13] + text[i + len(_DOCSTRING) :]
+        i = text.find(_DOCSTRING, i + 1)
+    return text
+
+
+def _python_readings(text: str) -> str:
+    """One reading for what tree-sitter-python reads two ways, and the docstrings left out."""
+    if "(generic_type " in text:
+        text = _rebuild(text, "(generic_type ", _subscript)
+    if "(union_type " in text:
+        text = _rebuild(text, "(union_type ", _union)
+    if "(as_pattern " in text:
+        text = _rebuild(_rebuild(text, "(conditional_expression ", _as_outside), "(lambda ", _as_outside)
+    if "(list_splat " in text:
+        text = _splat_outside(text)
+    return _docstrings(text) if _DOCSTRING in text else text
+
+
+_READINGS = {"python": _python_readings}
 
 
 def head(spec: LanguageSpec, body_shape: str) -> str:
@@ -282,7 +426,9 @@ def _print_around(node, cuts: list[tuple[int, int, int]], parts: list[str], fiel
     if (s, e, _HOLE) in inside:
         return
     group = (s, e, _GROUP) in inside
-    if not group:
+    if group:  # its child may have its range (Rust's `{ match … }` holds a statement of the match alone)
+        inside = [c for c in inside if c != (s, e, _GROUP)]
+    else:
         parts.append(f"{label}({node.type}")
     for k, child in enumerate(node.children):
         if child.is_named:
@@ -402,7 +548,9 @@ def _join(buf: bytearray, node) -> None:
         raw = bytes(buf[s : min(e, s + 8)])  # a prefix (respelled: padded) and the quotes
         body = raw.lstrip(b" abfrtuABFRTU")
         if not body[:1] in (b'"', b"'"):
-            continue  # a comment or line continuation between the parts
+            if part.type not in ("comment", "line_continuation"):
+                prev = None  # C's `"%" PRId64 "\\n"`: a macro between the strings
+            continue
         quotes = 3 if body[:3] == body[:1] * 3 else 1
         opening = len(raw) - len(body) + quotes
         this = (_base_prefix(raw[: len(raw) - len(body)]), quotes)

@@ -17,6 +17,8 @@ its workers from wait4):
   capsule           `tether capsule --symbol kernel/sched/core.c::schedule`
   session start     `tether hook session-start` with 5 files edited on the default branch (once)
   symbols           `tether symbols schedule`
+  UI first screen   the terminal UI's symbol tree shown, from the process's launch (tests/bench/bench_tui.py)
+  UI filter         `schedule` typed into Browse's filter, to its matches shown
 and, measured in the same run for reference: `tether --help` (the start-up floor) and
 `git status` (git's own stat pass over the same tree). Edited files are restored at the end.
 Prints a markdown table for the README; exits 0 whatever the results.
@@ -37,13 +39,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.bench import bench_tui  # noqa: E402
 from tests.bench.bench_index import TETHER, run  # noqa: E402
 
 PACKAGE = "linux-source-6.12"
 EDITED = ("kernel/sched/core.c", "mm/slub.c", "fs/namei.c", "net/core/dev.c", "drivers/base/core.c")
 NOTED = ("kernel/sched/core.c::schedule", "mm/slub.c::kmem_cache_free")
 TARGETS = {"cold index": 180, "no change": 1.0, "5 files edited": 1.5, "stale": 1.5, "capsule": 0.5,
-           "session start": 2.0, "symbols": 0.3}
+           "session start": 2.0, "symbols": 0.3, "UI first screen": 1.0, "UI filter": 1.0}
 
 
 def prepare(workdir: Path) -> Path:
@@ -138,6 +141,9 @@ def main() -> int:
     rows["session start"] = ((datetime.datetime.now() - started).total_seconds(), None)
     behind = "may be behind" in answer
     rows["symbols"] = median(lambda: tether(repo, "symbols", "schedule"))
+    ui = bench_tui.measure(repo, "schedule")
+    rows["UI first screen"] = (ui["first_screen"], None)
+    rows["UI filter"] = (ui["filter"], None)
     floor = median(lambda: run([str(TETHER), "--help"]))[0]
     git = median(lambda: run(["git", "-C", str(repo), "status", "--porcelain"]))[0]
     restore(repo)

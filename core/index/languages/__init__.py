@@ -42,7 +42,7 @@ class LanguageSpec:
     # (field label, node opening) pairs: `label (node A B)` is `label A label B` (Python's x[(a, b)]).
     spread: tuple[tuple[str, str], ...] = ()
     # The node type of an implicit string concatenation, hashed as the one string a formatter may
-    # join it into (Python's "a" "b" is "ab", as ruff format prints it).
+    # join it into (Python's "a" "b" is "ab", as ruff format prints it; C's, which clang-format splits).
     concatenation: str = ""
     # Hexadecimal escapes are read in lower case ('\xAB' == '\xab'), as ruff format prints them.
     hex_escapes: bool = False
@@ -61,6 +61,9 @@ class LanguageSpec:
     escaped_quotes: frozenset[str] = frozenset()
     # (old, new) replacements on the printed tree before anything is left out, for equivalent leaves: PHP's "abc" (no escape, no variable) is 'abc'.
     node_rewrites: tuple[tuple[str, str], ...] = ()
+    # The grammar's own readings made one (core/index/fingerprint.py `_READINGS`): constructs its
+    # grammar reads two ways, or misreads, read as the form the formatter's other spelling gives.
+    grammar_readings: str = ""
     # Node types wrapping a definition that belong to its span (decorators).
     wrappers: frozenset[str] = frozenset()
     # Field names of a definition's body: its signature is everything before it.
@@ -92,12 +95,13 @@ PYTHON = LanguageSpec(
     extensions=(".py", ".pyi"),
     comments=frozenset({"comment", "line_continuation"}),
     strings=frozenset({"string"}),
-    # A docstring is no code; a parenthesized tuple is the bare one (`(a, b) = x`, `return (a, b)`,
+    # A module's docstring is no code (a function's or class's: grammar_readings); a parenthesized tuple is the bare one (`(a, b) = x`, `return (a, b)`,
     # `for (k, v) in d`, `del (a, b)`): black and ruff add and remove these parentheses.
-    structure_rewrites=(("(block (string)", "(block"), ("(module (string)", "(module"),
+    structure_rewrites=(("(module (string)", "(module"),
                         ("(tuple_pattern ", "(pattern_list "), ("(tuple ", "(expression_list ")),
     spread=(("subscript: ", "(expression_list "),),
     concatenation="concatenated_string",
+    grammar_readings="python",
     hex_escapes=True,
     numbers=True,
     number_format="black",
@@ -108,6 +112,8 @@ PYTHON = LanguageSpec(
     import_candidates=_imp.python,
 )
 
+_OBJECT_KEYS = (("(pair key: (string) ", "(pair key: (property_identifier) "),
+                ("(pair key: (number) ", "(pair key: (property_identifier) "))
 # Each entry below is owned by its language's .scm and fixture test (tests/test_lang_<name>.py).
 JAVASCRIPT = LanguageSpec(
     name="javascript",
@@ -115,9 +121,9 @@ JAVASCRIPT = LanguageSpec(
     # Formatters drop stray `;` (and `semi: false` adds them before `(`/`[` lines): never code.
     comments=frozenset({"comment", "html_comment", "hash_bang_line", "empty_statement"}),
     strings=frozenset({"string", "regex"}),  # template literals: their fragments, in the .scm
-    # `x => x` is `(x) => x`.
+    # `x => x` is `(x) => x`; `{ 'a': 1, '0': 2 }` is `{ a: 1, 0: 2 }` (ecma.scm leaves the quotes out).
     structure_rewrites=(("(arrow_function parameter: (identifier) ",
-                         "(arrow_function parameters: (formal_parameters (identifier)) "),),
+                         "(arrow_function parameters: (formal_parameters (identifier)) "), *_OBJECT_KEYS),
     numbers=True,
     number_format="prettier",
     escaped_quotes=frozenset({"string", "template_string"}),
@@ -132,7 +138,8 @@ TYPESCRIPT = LanguageSpec(
     comments=JAVASCRIPT.comments,
     strings=JAVASCRIPT.strings,
     structure_rewrites=(("(arrow_function parameter: (identifier) ",
-                         "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier))) "),),
+                         "(arrow_function parameters: (formal_parameters (required_parameter pattern: (identifier))) "),
+                        *_OBJECT_KEYS),
     transparent=frozenset({"parenthesized_expression", "parenthesized_type"}),
     numbers=True,
     number_format="prettier",
@@ -173,6 +180,8 @@ C = LanguageSpec(
     name="c",
     extensions=(".c", ".h"),
     strings=frozenset({"string_literal", "char_literal", "system_lib_string"}),
+    # Adjacent literals are one string: clang-format splits a long one (`"ab"` / `"a" "b"`).
+    concatenation="concatenated_string",
     wrappers=frozenset({"type_definition"}),  # `typedef struct {...} Name;` is the struct's span
     import_candidates=_imp.c_include,
 )
@@ -180,6 +189,7 @@ CPP = LanguageSpec(
     name="cpp",
     extensions=(".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"),
     strings=frozenset({"string_literal", "char_literal", "system_lib_string", "raw_string_literal"}),
+    concatenation="concatenated_string",
     wrappers=frozenset({"type_definition", "template_declaration"}),
     self_prefixes=(b"this->",),
     import_candidates=_imp.c_include,

@@ -27,3 +27,12 @@
 
 ; Template literals keep the whitespace of their text, not of their ${} expressions.
 (template_string (string_fragment) @string)
+
+; An object key is its name, quoted or not (`{ 'a': 1, '0': 2 }` / `{ a: 1, 0: 2 }`, as prettier
+; prints them): where a quoted key is a name or an integer, its quotes are no code (the structure
+; reads `key: (string)` and `key: (number)` as `key: (property_identifier)`).
+(pair key: (string ["\"" "'"] @skip (string_fragment) @_key ["\"" "'"] @skip)
+  (#match? @_key "^([A-Za-z_$][A-Za-z0-9_$]*|0|[1-9][0-9]*)$"))
+
+; `new Foo` is `new Foo()`, as prettier prints it: empty arguments of a `new` are no code.
+((new_expression arguments: (arguments) @group) (#match? @group "^[(][ \t\r\n]*[)]$"))

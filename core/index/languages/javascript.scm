@@ -20,6 +20,9 @@
 ; body splits the signature), the declarator or field around it is its span (a wrapper).
 (variable_declarator name: (identifier) @name
   value: [(arrow_function) (function_expression) (generator_function)] @definition.function)
+; Also in parentheses (`var f = (function f() { … })`), which prettier removes.
+(variable_declarator name: (identifier) @name
+  value: (parenthesized_expression [(arrow_function) (function_expression) (generator_function)] @definition.function))
 (field_definition property: [(property_identifier) (private_property_identifier)] @name
   value: [(arrow_function) (function_expression) (generator_function)] @definition.function)
 

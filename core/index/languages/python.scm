@@ -17,9 +17,11 @@
   name: (aliased_import name: (dotted_name) @import.member alias: (identifier) @import.name))
 (import_from_statement module_name: (_) @import.source (wildcard_import))
 
-; Docstrings: a bare string first in a module or body (comments are added from the table).
+; Docstrings: a bare string first in a module, class or function (comments are added from the
+; table). A string opening an `if`, `for`, `while`, `with` or `try` block is code, as in `ast`.
 (module . (string) @skip)
-(block . (string) @skip)
+(function_definition body: (block . (string) @skip))
+(class_definition body: (block . (string) @skip))
 
 ; `(x) = 1`, `for (x) in y`: tree-sitter reads a lone target in parentheses as a tuple; without a
 ; comma it is grouping only, hashed as its content.

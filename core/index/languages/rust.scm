@@ -62,3 +62,20 @@
                                                            (use_as_clause alias: (identifier) @import.name)]))
 (mod_item name: (identifier) @import.source !body)
 (extern_crate_declaration name: (identifier) @import.source)
+
+; rustfmt adds and removes the braces of a match arm's or a closure's body that is one expression
+; (`A => x,` / `A => { x }`, `|a| f(a)` / `|a| { f(a) }`, also `A => match y { … },` / `A => { match
+; y { … } }`, where the block holds a statement of the expression alone, without `;`): such a block
+; is hashed as its expression.
+(match_arm value: (block . (_expression) .) @group)
+(match_arm value: (block "{" @skip . (_expression) . "}" @skip))
+(closure_expression body: (block . (_expression) .) @group)
+(closure_expression body: (block "{" @skip . (_expression) . "}" @skip))
+(match_arm value: (block . (expression_statement . (_) .) @_s .) @group (#not-match? @_s ";$"))
+(match_arm value: (block . (expression_statement . (_) .) @group .) (#not-match? @group ";$"))
+(match_arm value: (block "{" @skip . (expression_statement . (_) .) @_s . "}" @skip)
+  (#not-match? @_s ";$"))
+(closure_expression body: (block . (expression_statement . (_) .) @_s .) @group (#not-match? @_s ";$"))
+(closure_expression body: (block . (expression_statement . (_) .) @group .) (#not-match? @group ";$"))
+(closure_expression body: (block "{" @skip . (expression_statement . (_) .) @_s . "}" @skip)
+  (#not-match? @_s ";$"))

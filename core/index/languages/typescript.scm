@@ -35,6 +35,9 @@
 ; body splits the signature), the declarator or field around it is its span (a wrapper).
 (variable_declarator name: (identifier) @name
   value: [(arrow_function) (function_expression) (generator_function)] @definition.function)
+; Also in parentheses (`var f = (function f() { … })`), which prettier removes.
+(variable_declarator name: (identifier) @name
+  value: (parenthesized_expression [(arrow_function) (function_expression) (generator_function)] @definition.function))
 (public_field_definition name: [(property_identifier) (private_property_identifier)] @name
   value: [(arrow_function) (function_expression) (generator_function)] @definition.function)
 
@@ -51,3 +54,10 @@
                                                  (nested_type_identifier name: (type_identifier) @inherit.name)])])
 
 (import_statement (import_require_clause (identifier) @import.name source: (string) @import.source))
+
+; prettier breaks a long union or intersection type before each `|` / `&`, the first one too
+; (`| A | B`): a leading operator is no code, and its one-member type is its member.
+(union_type . "|" @skip)
+(union_type . (_) .) @group
+(intersection_type . "&" @skip)
+(intersection_type . (_) .) @group
