@@ -73,3 +73,19 @@ def test_git_add_and_checkout_classify_only_the_paths_git_index_brought(tmp_path
     git(root, "checkout", "-q", "side")
     assert project.index().parsed == 1
     assert seen == [{"pkg/side.py"}]
+
+
+def test_a_split_index_is_not_taken_for_the_tracked_paths(tmp_path):
+    """`git update-index --split-index` leaves most paths in a shared file: the index file's own
+    entries are not what git tracks, so they are not used as such."""
+    from tether.core.index.discover import read_index
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git_repo(root, {f"m{i}.py": f"x = {i}\n" for i in range(10)})
+    assert read_index((root / ".git" / "index").read_bytes())[1] == {f"m{i}.py" for i in range(10)}
+    git(root, "update-index", "--split-index")
+    (root / "new.py").write_text("y = 1\n")
+    git(root, "add", "new.py")
+    digest, tracked = read_index((root / ".git" / "index").read_bytes())
+    assert tracked is None and digest

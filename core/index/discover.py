@@ -289,8 +289,9 @@ def _tracked(repo) -> set[str]:
 
 def read_index(data: bytes) -> tuple[str, set[str] | None]:
     """A digest of the entries of a git index file (version 2 or 3): their mode, blob id, flags
-    and path, without the stat data git refreshes; and their paths. Another version, or bytes
-    that do not parse: a digest of the whole file (then any rewrite counts as a change) and None."""
+    and path, without the stat data git refreshes; and their paths (None for a split or sparse
+    index, which lists only some). Another version, or bytes that do not parse: a digest of the
+    whole file (then any rewrite counts as a change) and None."""
     h = blake2b(digest_size=16)
     whole = blake2b(data, digest_size=16).hexdigest()
     if data[:4] != b"DIRC" or int.from_bytes(data[4:8], "big") not in (2, 3):
@@ -304,6 +305,10 @@ def read_index(data: bytes) -> tuple[str, set[str] | None]:
             h.update(data[pos + 24:pos + 28] + data[pos + 40:pos + 62] + data[pos + head:end + 1])
             paths.append(data[pos + head:end])
             pos += (end - pos) // 8 * 8 + 8  # entries are padded with 1 to 8 NUL bytes
+        while pos + 8 <= len(data) - 20:  # extensions, then the file's checksum
+            if data[pos:pos + 4] in (b"link", b"sdir"):  # a split or sparse index: not every path is here
+                return h.hexdigest(), None
+            pos += 8 + int.from_bytes(data[pos + 4:pos + 8], "big")
     except (ValueError, IndexError):
         return whole, None
     return h.hexdigest(), set(b"\0".join(paths).decode("utf-8", "surrogateescape").split("\0")) if paths else set()
