@@ -534,6 +534,58 @@ class Store(NoteStore):
             [paths, [states[p].size for p in paths], [states[p].mtime_ns for p in paths]],
         )
 
+    # -- fingerprints where needed (core/index/fill.py) -----------------------------------
+
+    def has_links(self, con) -> bool:
+        return con.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0]
+
+    def linked_nodes(self, con) -> tuple[list[str], list[str]]:
+        """(symbol ids, file paths) every link points at, with the dependencies its anchor records."""
+        symbols, files = set(), set()
+        for target, kind, deps in con.execute("SELECT target, kind, deps FROM links").fetchall():
+            (symbols if kind == "symbol" else files).add(target)
+            symbols.update(json.loads(deps or "{}"))
+        return sorted(symbols), sorted(files)
+
+    def unfingerprinted(self, con, symbol_ids: list[str], paths: list[str]) -> list[tuple[str, str | None]]:
+        """(path, blob id) of the parsed files without fingerprints among `paths` and the files
+        defining `symbol_ids` or one of their resolved callees or bases."""
+        return con.execute("""
+            WITH ids AS (SELECT unnest($1) AS id)
+            SELECT path, blob_id FROM files WHERE code_hash IS NULL AND skipped IS NULL AND path IN (
+                SELECT unnest($2) UNION ALL SELECT path FROM symbols WHERE id IN (SELECT id FROM ids)
+                UNION ALL SELECT s.path FROM refs r JOIN symbols s ON s.id = r.dst
+                 WHERE r.src IN (SELECT id FROM ids) AND r.kind IN ('calls', 'inherits'))
+            ORDER BY path""", [symbol_ids, paths]).fetchall()
+
+    def set_fingerprints(self, con, files: list[tuple[str, str]], symbols: list[tuple[str, str, str, str]]) -> None:
+        """files: (path, code_hash); symbols: (id, code_hash, sig_hash, blind_hash)."""
+        if files:
+            con.execute("UPDATE files SET code_hash = t.h FROM (SELECT unnest($1) AS path, unnest($2) AS h) t "
+                        "WHERE files.path = t.path", [list(c) for c in zip(*files)])
+        if symbols:
+            con.execute("UPDATE symbols SET code_hash = t.c, sig_hash = t.s, blind_hash = t.b FROM (SELECT "
+                        "unnest($1) AS id, unnest($2) AS c, unnest($3) AS s, unnest($4) AS b) t "
+                        "WHERE symbols.id = t.id", [list(c) for c in zip(*symbols)])
+
+    def keep_fingerprints(self, con, paths: list[str]) -> None:
+        """Before `paths` are dropped for a full run: their fingerprints, for restore_fingerprints."""
+        con.execute("""CREATE OR REPLACE TEMP TABLE kept_files AS SELECT path, blob_id, code_hash FROM files
+                       WHERE code_hash IS NOT NULL AND path IN (SELECT unnest($1))""", [paths])
+        con.execute("""CREATE OR REPLACE TEMP TABLE kept_symbols AS SELECT id, path, code_hash, sig_hash,
+                       blind_hash FROM symbols WHERE code_hash IS NOT NULL AND path IN (SELECT path FROM kept_files)""")
+
+    def restore_fingerprints(self, con) -> None:
+        """The kept fingerprints back on the rows of the files whose content is the same."""
+        con.execute("""UPDATE files SET code_hash = k.code_hash FROM kept_files k
+                       WHERE files.path = k.path AND files.blob_id = k.blob_id AND files.code_hash IS NULL""")
+        con.execute("""UPDATE symbols SET code_hash = k.code_hash, sig_hash = k.sig_hash, blind_hash = k.blind_hash
+                       FROM kept_symbols k JOIN kept_files kf ON kf.path = k.path
+                       JOIN files f ON f.path = kf.path AND f.blob_id = kf.blob_id
+                       WHERE symbols.id = k.id AND symbols.code_hash IS NULL""")
+        con.execute("DROP TABLE kept_files")
+        con.execute("DROP TABLE kept_symbols")
+
     def load_staged(self, con, staging: Staging) -> None:
         """Insert what an index run staged, one bulk read per table. Old rows must be dropped first."""
         for table, columns in STAGED.items():

@@ -18,6 +18,7 @@ from typing import Callable
 from tether.core.config import Config
 from tether.core.index.discover import Candidate, Scan, discover
 from tether.core.index.extract import extract
+from tether.core.index.fill import fill
 from tether.core.index.fingerprint import fingerprint
 from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
@@ -34,8 +35,11 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter):
+def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter,
+                 changed_fingerprints: bool = True):
     """Read, classify, hash and extract one file, staging its rows with `out`. Runs in workers.
+    Fingerprints are computed when `changed_fingerprints` and the content is not `prev_blob`
+    (code may have moved there), else left out (core/index/fill.py).
 
     Returns ("same", path, state) when the content is unchanged, else
     ("file", path, parsed, has syntax errors).
@@ -52,12 +56,12 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
         state.blob_id = git_blob_id(data)
         if not full and state.blob_id == prev_blob:
             return "same", path, state
-        result, reason = parse_file(path, data)
+        result, reason = parse_file(path, data, changed_fingerprints and state.blob_id != prev_blob)
     out.add(result, path, state, reason)
     return "file", path, result is not None, bool(result and result.syntax_errors)
 
 
-def parse_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
+def parse_file(path: str, data: bytes, fingerprints: bool = True) -> tuple[FileResult | None, str | None]:
     """(extraction, None) or (None, why the file is skipped)."""
     if b"\0" in data[:8192]:
         return None, "binary"
@@ -71,7 +75,7 @@ def parse_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
     if len(data) > 20_000 and len(data) > _MINIFIED_LINE * (data.count(b"\n") + 1):
         return None, "minified"
     try:
-        return extract(path, data, spec), None
+        return extract(path, data, spec, fingerprints), None
     except Exception as e:  # a grammar failure must not stop the run
         return None, f"parse failed: {type(e).__name__}: {e}"
 
@@ -112,8 +116,8 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _process_batch(args):
-    root, batch, full = args
-    done = [process_file(root, c, prev, full, _worker_out) for c, prev in batch]
+    root, batch, (full, changed_fingerprints) = args
+    done = [process_file(root, c, prev, full, _worker_out, changed_fingerprints) for c, prev in batch]
     _worker_out.flush()
     return done
 
@@ -126,6 +130,9 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         last = store.last_run(con)
         reasons = dict(store.skipped_files(con)) if known and not full else {}
         scan = store.discovery_scan(con) if known and not full else None
+        # Fingerprints where code may have moved (content new since the last index); a first
+        # index computes none unless notes are linked already (they may have moved anywhere).
+        changed_fingerprints = bool(known) or store.has_links(con)
     found = discover(root, config, known, reasons, Scan(**scan) if scan else None)
 
     report = IndexReport(commit=found.commit, full=full)
@@ -135,7 +142,7 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     for c in found.files:
         k = known.get(c.path)
         if full or k is None or k.size != c.size or k.mtime_ns != c.mtime_ns or (k.blob_id is None):
-            todo.append((c, k.blob_id if k and not full else None))
+            todo.append((c, k.blob_id if k else None))
     skipped_now = [s for s in found.skipped if s.path not in known or known[s.path].blob_id is not None]
 
     staging = Staging(store.path.parent)
@@ -155,7 +162,7 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 errors.append(path)
 
         out = staging.writer()
-        _parse_all(str(root), todo, full, config.workers, progress, sink, staging, out)
+        _parse_all(str(root), todo, (full, changed_fingerprints), config.workers, progress, sink, staging, out)
         for s in skipped_now:
             out.add(None, s.path, FileState(None, None, None), s.reason)
             written.append(s.path)
@@ -169,8 +176,12 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 if found.scan is not None:
                     store.set_discovery_scan(con, found.scan.to_json())
                 before = store.symbol_keys(con, written + removed) if known else None
+                if full and known:  # an unchanged file keeps the fingerprints it had
+                    store.keep_fingerprints(con, written)
                 store.drop_files(con, written + removed)
                 store.load_staged(con, staging)
+                if full and known:
+                    store.restore_fingerprints(con)
                 store.touch_files(con, same)
                 if changed:
                     added = any(p not in known for p in written)
@@ -181,6 +192,7 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                         after = store.symbol_keys(con, written)
                         store.resolve_names(con, {name for _, name in before ^ after}, sorted(set(written) | rebound),
                                             {sid for sid, _ in before - after})
+                fill(root, store, con)  # where notes are linked
                 report.seconds = time.perf_counter() - started
                 report.symbols, report.edges = store.add_run(
                     con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
@@ -198,14 +210,15 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     return report
 
 
-def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None, sink,
+def _parse_all(root: str, todo, modes: tuple[bool, bool], workers: int, progress: Progress | None, sink,
                staging: Staging, out: StagingWriter) -> None:
-    """Process every file, staging its rows, handing each summary to `sink` as it arrives."""
-    total = len(todo)
+    """Process every file, staging its rows, handing each summary to `sink` as it arrives.
+    `modes`: process_file's (full, changed_fingerprints)."""
+    total, (full, changed_fingerprints) = len(todo), modes
     n = workers or os.cpu_count() or 1
     if total < PARALLEL_MIN or n == 1:
         for i, (c, prev) in enumerate(todo):
-            sink(process_file(root, c, prev, full, out))
+            sink(process_file(root, c, prev, full, out, changed_fingerprints))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
@@ -219,7 +232,7 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
             # Workers are forked (by map) with SIGINT blocked: a Ctrl-C reaches only this process.
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                parts = pool.map(_process_batch, [(root, b, full) for b in batches])
+                parts = pool.map(_process_batch, [(root, b, modes) for b in batches])
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for part in parts:
