@@ -260,8 +260,9 @@ STAGED = {
     "files": [("path", _V), ("language", _V), ("blob_id", _V), ("size", _B), ("mtime_ns", _B),
               ("code_hash", _V), ("symbols", _I), ("syntax_errors", _I), ("skipped", _V)],
     "symbols": [(c.strip(), _I if c.strip().endswith(("_line", "_byte")) else _V) for c in SYMBOL_COLUMNS.split(",")],
-    "refs": [("path", _V), ("src", _V), ("kind", _V), ("target", _V), ("line", _I), ("self_call", "BOOLEAN")],
-    "bindings": [("path", _V), ("local", _V), ("source", _V)],
+    "refs": [("path", _V), ("src", _V), ("kind", _V), ("target", _V), ("line", _I), ("self_call", "BOOLEAN"),
+             ("dst", _V)],
+    "bindings": [("path", _V), ("local", _V), ("source", _V), ("target_path", _V)],
 }
 
 
@@ -315,8 +316,10 @@ class StagingWriter:
         self._files = {t: open(folder / f"{t}-{os.getpid()}.tsv", "a", encoding="utf-8", newline="") for t in STAGED}
         self._writers = {t: csv.writer(f, delimiter="\t", lineterminator="\n") for t, f in self._files.items()}
 
-    def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None) -> None:
-        w = self._writers
+    def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None,
+            imports: dict[str, str | None] | None = None) -> None:
+        """Stage one file's rows; `imports`: the file each import source resolves to, when known."""
+        w, imports = self._writers, imports or {}
         w["files"].writerow((path, r.language if r else None, st.blob_id, st.size, st.mtime_ns,
                              r.code_hash if r else None, len(r.symbols) if r else 0,
                              r.syntax_errors if r else 0, reason))
@@ -325,8 +328,9 @@ class StagingWriter:
         w["symbols"].writerows((s.id, s.kind, s.name, s.path, s.language, s.start_line, s.end_line, s.start_byte,
                                 s.end_byte, s.signature, s.parent_id, s.code_hash, s.sig_hash, s.blind_hash)
                                for s in r.symbols)
-        w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call) for x in r.refs)
-        w["bindings"].writerows((path, b.local, b.source) for b in r.bindings)
+        w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call,
+                             imports.get(x.target) if x.kind == "imports" else None) for x in r.refs)
+        w["bindings"].writerows((path, b.local, b.source, imports.get(b.source)) for b in r.bindings)
 
     def flush(self) -> None:
         for f in self._files.values():
@@ -599,13 +603,10 @@ class Store(NoteStore):
             con.execute(f"INSERT INTO {table} ({cols}) SELECT *{extra} FROM read_csv(?, delim = '\\t', quote = '\"', "
                         f"escape = '\"', header = false, columns = {{{types}}})", [files])
 
-    def import_sources(self, con, only_paths: list[str] | None) -> list[tuple[str, str, str]]:
-        """(path, source, table) of imports to resolve; all of them when only_paths is None."""
-        where = "" if only_paths is None else "AND path IN (SELECT unnest($1))"
-        args = [] if only_paths is None else [only_paths]
-        rows = con.execute(f"SELECT DISTINCT path, target, 'refs' FROM refs WHERE kind = 'imports' {where}", args).fetchall()
-        where_b = where.replace("AND", "WHERE")
-        rows += con.execute(f"SELECT DISTINCT path, source, 'bindings' FROM bindings {where_b}", args).fetchall()
+    def import_sources(self, con) -> list[tuple[str, str, str]]:
+        """(path, source, table) of every import."""
+        rows = con.execute("SELECT DISTINCT path, target, 'refs' FROM refs WHERE kind = 'imports'").fetchall()
+        rows += con.execute("SELECT DISTINCT path, source, 'bindings' FROM bindings").fetchall()
         return rows
 
     def set_import_targets(self, con, resolved: list[tuple[str, str, str, str | None]]) -> set[str]:

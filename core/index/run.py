@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -35,11 +36,20 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter,
-                 changed_fingerprints: bool = True):
-    """Read, classify, hash and extract one file, staging its rows with `out`. Runs in workers.
-    Fingerprints are computed when `changed_fingerprints` and the content is not `prev_blob`
-    (code may have moved there), else left out (core/index/fill.py).
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every file of one run is processed with."""
+
+    root: str
+    full: bool  # parse even what has not changed
+    changed_fingerprints: bool  # fingerprint content new since the last index (else none: core/index/fill.py)
+    paths: frozenset[str]  # the repository's files now, that imports resolve to
+
+
+def process_file(job: Job, cand: Candidate, prev_blob: str | None, out: StagingWriter):
+    """Read, classify, hash and extract one file, its imports resolved, staging its rows with
+    `out`. Runs in workers. Fingerprints are computed where the content is not `prev_blob`
+    (code may have moved there) when the job asks for them.
 
     Returns ("same", path, state) when the content is unchanged, else
     ("file", path, parsed, has syntax errors).
@@ -48,16 +58,19 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
     state = FileState(cand.size, cand.mtime_ns, None)
     result, reason = None, None
     try:
-        with open(os.path.join(root, path), "rb") as f:
+        with open(os.path.join(job.root, path), "rb") as f:
             data = f.read()
     except OSError as e:
         reason = f"unreadable: {e.strerror or e}"
     else:
         state.blob_id = git_blob_id(data)
-        if not full and state.blob_id == prev_blob:
+        if not job.full and state.blob_id == prev_blob:
             return "same", path, state
-        result, reason = parse_file(path, data, changed_fingerprints and state.blob_id != prev_blob)
-    out.add(result, path, state, reason)
+        result, reason = parse_file(path, data, job.changed_fingerprints and state.blob_id != prev_blob)
+    targets = {} if result is None else \
+        {s: resolve_import(s, path, job.paths) for s in {r.target for r in result.refs if r.kind == "imports"}
+         | {b.source for b in result.bindings}}
+    out.add(result, path, state, reason, targets)
     return "file", path, result is not None, bool(result and result.syntax_errors)
 
 
@@ -81,14 +94,15 @@ def parse_file(path: str, data: bytes, fingerprints: bool = True) -> tuple[FileR
 
 
 _worker_out: StagingWriter | None = None
+_worker_job: Job | None = None
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(folder: Path, parent: int) -> None:
-    global _worker_out
+def _start_worker(folder: Path, parent: int, job: Job) -> None:
+    global _worker_out, _worker_job
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _exit_with_parent(parent)
-    _worker_out = StagingWriter(folder)
+    _worker_out, _worker_job = StagingWriter(folder), job
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -115,9 +129,8 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="tether-parent-watch").start()
 
 
-def _process_batch(args):
-    root, batch, (full, changed_fingerprints) = args
-    done = [process_file(root, c, prev, full, _worker_out, changed_fingerprints) for c, prev in batch]
+def _process_batch(batch):
+    done = [process_file(_worker_job, c, prev, _worker_out) for c, prev in batch]
     _worker_out.flush()
     return done
 
@@ -162,7 +175,8 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 errors.append(path)
 
         out = staging.writer()
-        _parse_all(str(root), todo, (full, changed_fingerprints), config.workers, progress, sink, staging, out)
+        job = Job(str(root), full, changed_fingerprints, frozenset(present))
+        _parse_all(job, todo, config.workers, progress, sink, staging, out)
         for s in skipped_now:
             out.add(None, s.path, FileState(None, None, None), s.reason)
             written.append(s.path)
@@ -185,7 +199,8 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 store.touch_files(con, same)
                 if changed:
                     added = any(p not in known for p in written)
-                    rebound = _resolve_imports(con, store, present, None if (added or removed) else written)
+                    # the files parsed come with their imports resolved; the others' may point elsewhere now
+                    rebound = _resolve_imports(con, store, present) if (added or removed) and not full else set()
                     if before is None:
                         store.resolve_names(con, None)
                     else:  # a body edited keeps its symbols: only symbols that came or went move names
@@ -210,15 +225,14 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     return report
 
 
-def _parse_all(root: str, todo, modes: tuple[bool, bool], workers: int, progress: Progress | None, sink,
-               staging: Staging, out: StagingWriter) -> None:
-    """Process every file, staging its rows, handing each summary to `sink` as it arrives.
-    `modes`: process_file's (full, changed_fingerprints)."""
-    total, (full, changed_fingerprints) = len(todo), modes
+def _parse_all(job: Job, todo, workers: int, progress: Progress | None, sink, staging: Staging,
+               out: StagingWriter) -> None:
+    """Process every file, staging its rows, handing each summary to `sink` as it arrives."""
+    total = len(todo)
     n = workers or os.cpu_count() or 1
     if total < PARALLEL_MIN or n == 1:
         for i, (c, prev) in enumerate(todo):
-            sink(process_file(root, c, prev, full, out, changed_fingerprints))
+            sink(process_file(job, c, prev, out))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
@@ -227,12 +241,12 @@ def _parse_all(root: str, todo, modes: tuple[bool, bool], workers: int, progress
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(staging.dir, os.getpid()))
+                                   initializer=_start_worker, initargs=(staging.dir, os.getpid(), job))
         try:
             # Workers are forked (by map) with SIGINT blocked: a Ctrl-C reaches only this process.
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                parts = pool.map(_process_batch, [(root, b, modes) for b in batches])
+                parts = pool.map(_process_batch, batches)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for part in parts:
@@ -248,9 +262,9 @@ def _parse_all(root: str, todo, modes: tuple[bool, bool], workers: int, progress
         progress(total, total)
 
 
-def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> set[str]:
+def _resolve_imports(con, store: Store, paths: set[str]) -> set[str]:
     """Point imports at the files they name; returns the files whose bindings now point elsewhere."""
-    rows = store.import_sources(con, only)
+    rows = store.import_sources(con)
     found: dict[tuple[str, str], str | None] = {}  # an import is in refs and, with its names, in bindings
     for path, source, _ in rows:
         if (path, source) not in found:
