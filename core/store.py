@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol, TypeVar
 
 import duckdb
 
@@ -49,6 +49,13 @@ class PendingWrites(Protocol):
     def apply(self, con) -> object: ...
 
     def applied(self, token: object) -> None: ...
+
+
+# DuckDB's memory limit while an index run writes: by default DuckDB takes up to 80% of the
+# machine's memory, and a kernel-sized run's bulk loads and joins grew past 2 GB; bounded, they
+# spill to a file next to the database instead (tests/bench/bench_kernel.py: peak RSS).
+INDEX_MEMORY = "450MB"
+T = TypeVar("T")
 
 
 def _is_lock_error(e: Exception) -> bool:
@@ -445,10 +452,13 @@ class Store(NoteStore):
             con.close()
 
     @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: committed when the block ends, rolled back on any exception."""
+    def write(self, memory: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed when the block ends, rolled back on any exception.
+        `memory`: DuckDB's memory limit meanwhile (past it, it spills to disk)."""
         con = self._open(read_only=False)
         try:
+            if memory:
+                con.execute(f"SET memory_limit = '{memory}'")
             self._apply_pending(con)
             con.execute("BEGIN")
             yield con
@@ -461,6 +471,17 @@ class Store(NoteStore):
             raise
         finally:
             con.close()
+
+    def write_bounded(self, work: Callable[[duckdb.DuckDBPyConnection], T], memory: str = INDEX_MEMORY) -> T:
+        """`work(con)` in one write transaction with DuckDB's memory bounded by `memory`; when
+        DuckDB runs out even so (an operation that cannot spill), rolled back and run once more
+        without the bound."""
+        try:
+            with self.write(memory) as con:
+                return work(con)
+        except duckdb.OutOfMemoryException:
+            with self.write() as con:
+                return work(con)
 
     def _apply_pending(self, con) -> None:
         """Apply queued writes in their own transaction, before the caller's: a queued write that

@@ -114,3 +114,34 @@ def test_other_process_holding_the_file_gives_busy_then_frees(tmp_path):
     with Store(path, lock_timeout=10).write() as con:  # retries with backoff until it is free
         con.execute("INSERT INTO files (path) VALUES ('y')")
     holder.wait()
+
+
+def test_a_bounded_write_that_runs_out_of_memory_is_rolled_back_and_run_again_unbounded(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    with store.write() as con:
+        con.execute("CREATE TABLE log (attempt INTEGER)")
+    limits = []
+
+    def work(con):
+        limits.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        con.execute("INSERT INTO log VALUES (?)", [len(limits)])
+        return con.execute("SELECT length(string_agg(repeat('x', 100), ',')) FROM range(200000)").fetchone()[0]
+
+    assert store.write_bounded(work, "1MB") == 200000 * 101 - 1
+    assert len(limits) == 2 and limits[0] != limits[1]  # bounded, then DuckDB's default
+    with store.read() as con:
+        assert con.execute("SELECT attempt FROM log").fetchall() == [(2,)]  # the first attempt left nothing
+    assert store.write_bounded(lambda con: con.execute("SELECT 1").fetchone()[0], "1MB") == 1
+
+
+def test_a_bounded_write_fails_on_other_errors_without_a_second_attempt(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    calls = []
+
+    def work(con):
+        calls.append(1)
+        con.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(duckdb.CatalogException):
+        store.write_bounded(work)
+    assert calls == [1]

@@ -186,10 +186,10 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         rescanned = found.scan is not None and (scan is None or found.scan.rules != scan["rules"]
                                                 or found.scan.index != scan.get("index"))
         if changed or same or rescanned or last is None or last[1] != found.commit:
-            with store.write() as con:
+            def write(con) -> list[tuple[str, str]]:
                 if found.scan is not None:
                     store.set_discovery_scan(con, found.scan.to_json())
-                before = store.symbol_keys(con, written + removed) if known else None
+                before = store.symbol_keys(con, written + removed) if known and not full else None
                 if full and known:  # an unchanged file keeps the fingerprints it had
                     store.keep_fingerprints(con, written)
                 store.drop_files(con, written + removed)
@@ -211,8 +211,10 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 report.seconds = time.perf_counter() - started
                 report.symbols, report.edges = store.add_run(
                     con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
-                report.files = len(present)
-                skipped = store.skipped_files(con)
+                return store.skipped_files(con)
+
+            skipped = store.write_bounded(write)
+            report.files = len(present)
         else:
             with store.read() as con:
                 report.files, report.symbols, report.edges = store.totals(con)
