@@ -725,10 +725,13 @@ class Store(NoteStore):
         # a name defined once among the files of the same language family
         langs = [r[0] for r in con.execute("SELECT DISTINCT language FROM files WHERE language IS NOT NULL").fetchall()]
         for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
-            con.execute(f"""UPDATE refs SET dst = u.id FROM (
+            # the unique names first, in a table of their own: joined in the same statement, a
+            # kernel-sized update did not fit DuckDB's memory bound (Store.write_bounded)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE unique_names AS
                               SELECT name, min(id) AS id FROM symbols WHERE language IN (SELECT unnest($1))
                                 AND name IN (SELECT target FROM refs WHERE {scope('')})
-                              GROUP BY name HAVING count(*) = 1) u
+                              GROUP BY name HAVING count(*) = 1""", [list(family)])
+            con.execute(f"""UPDATE refs SET dst = u.id FROM unique_names u
                             WHERE {plain.replace("r.", "refs.")} AND u.name = refs.target
                               AND refs.path IN (SELECT path FROM files WHERE language IN (SELECT unnest($1)))""",
                         [list(family)])
