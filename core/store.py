@@ -53,8 +53,9 @@ class PendingWrites(Protocol):
 
 # DuckDB's memory limit while an index run writes: by default DuckDB takes up to 80% of the
 # machine's memory, and a kernel-sized run's bulk loads and joins grew past 2 GB; bounded, they
-# spill to a file next to the database instead (tests/bench/bench_kernel.py: peak RSS).
-INDEX_MEMORY = "450MB"
+# spill to a file next to the database instead (tests/bench/bench_kernel.py: peak RSS). Lower,
+# the kernel's largest name-resolution update slows down steeply (53 s at 400 MB, 33 s at 420).
+INDEX_MEMORY = "420MB"
 T = TypeVar("T")
 
 
@@ -572,16 +573,17 @@ class Store(NoteStore):
             symbols.update(json.loads(deps or "{}"))
         return sorted(symbols), sorted(files)
 
-    def unfingerprinted(self, con, symbol_ids: list[str], paths: list[str]) -> list[tuple[str, str | None]]:
+    def unfingerprinted(self, con, symbol_ids: list[str], paths: list[str], callees: bool
+                        ) -> list[tuple[str, str | None]]:
         """(path, blob id) of the parsed files without fingerprints among `paths` and the files
-        defining `symbol_ids` or one of their resolved callees or bases."""
+        defining `symbol_ids` (and, with `callees`, one of their resolved callees or bases)."""
         return con.execute("""
             WITH ids AS (SELECT unnest($1) AS id)
             SELECT path, blob_id FROM files WHERE code_hash IS NULL AND skipped IS NULL AND path IN (
                 SELECT unnest($2) UNION ALL SELECT path FROM symbols WHERE id IN (SELECT id FROM ids)
                 UNION ALL SELECT s.path FROM refs r JOIN symbols s ON s.id = r.dst
-                 WHERE r.src IN (SELECT id FROM ids) AND r.kind IN ('calls', 'inherits'))
-            ORDER BY path""", [symbol_ids, paths]).fetchall()
+                 WHERE $3 AND r.src IN (SELECT id FROM ids) AND r.kind IN ('calls', 'inherits'))
+            ORDER BY path""", [symbol_ids, paths, callees]).fetchall()
 
     def set_fingerprints(self, con, files: list[tuple[str, str]], symbols: list[tuple[str, str, str, str]]) -> None:
         """files: (path, code_hash); symbols: (id, code_hash, sig_hash, blind_hash)."""

@@ -13,16 +13,18 @@ from pathlib import Path
 
 
 def fill(root: Path | None, store, con, symbol_ids: list[str] | None = None, paths: list[str] = ()) -> bool:
-    """Fingerprint the files of `symbol_ids` (and of their callees and bases) and `paths` that have
-    none; `symbol_ids` None: those of every link. True when any file got fingerprints."""
+    """Fingerprint the files of `symbol_ids` (to be linked: and of their callees and bases) and
+    `paths` that have none; `symbol_ids` None: those of every link and of the dependencies its
+    anchor records. True when any file got fingerprints."""
     from tether.core.index.run import parse_file
 
-    if symbol_ids is None:
+    linking = symbol_ids is not None
+    if not linking:
         symbol_ids, paths = store.linked_nodes(con)
     if not symbol_ids and not paths:
         return False
     files, symbols = [], []
-    for path, blob in store.unfingerprinted(con, symbol_ids, list(paths)):
+    for path, blob in store.unfingerprinted(con, symbol_ids, list(paths), linking):
         data = indexed_bytes(root, path, blob)
         result = parse_file(path, data)[0] if data is not None else None
         if result is not None:
