@@ -200,7 +200,8 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 if changed:
                     added = any(p not in known for p in written)
                     # the files parsed come with their imports resolved; the others' may point elsewhere now
-                    rebound = _resolve_imports(con, store, present) if (added or removed) and not full else set()
+                    rebound = _resolve_imports(con, store, present, set(written)) if (added or removed) and not full \
+                        else set()
                     if before is None:
                         store.resolve_names(con, None)
                     else:  # a body edited keeps its symbols: only symbols that came or went move names
@@ -264,9 +265,10 @@ def _parse_all(job: Job, todo, workers: int, progress: Progress | None, sink, st
         progress(total, total)
 
 
-def _resolve_imports(con, store: Store, paths: set[str]) -> set[str]:
-    """Point imports at the files they name; returns the files whose bindings now point elsewhere."""
-    rows = store.import_sources(con)
+def _resolve_imports(con, store: Store, paths: set[str], parsed: set[str]) -> set[str]:
+    """Point the imports of the files not `parsed` (whose workers resolved theirs) at the files they
+    name; returns the files whose bindings now point elsewhere."""
+    rows = [r for r in store.import_sources(con) if r[0] not in parsed]
     found: dict[tuple[str, str], str | None] = {}  # an import is in refs and, with its names, in bindings
     for path, source, _ in rows:
         if (path, source) not in found:
