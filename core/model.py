@@ -25,9 +25,10 @@ class Symbol:
     end_byte: int
     signature: str
     parent_id: str | None
-    code_hash: str
-    sig_hash: str
-    blind_hash: str  # code_hash with the symbol's own name blanked: finds renames
+    # None where not computed (core/index/fill.py: only where a note is linked or code moved)
+    code_hash: str | None
+    sig_hash: str | None
+    blind_hash: str | None  # code_hash with the symbol's own name blanked: finds renames
 
 
 class Ref(NamedTuple):
@@ -59,7 +60,7 @@ class FileResult:
     symbols: list[Symbol] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
     bindings: list[Binding] = field(default_factory=list)
-    code_hash: str = ""  # fingerprint of the whole file (for links to files)
+    code_hash: str | None = ""  # fingerprint of the whole file (for links to files); None: not computed
     syntax_errors: int = 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tether.core.errors import NotFound, StoreBusy, TetherError
+from tether.core.index.fill import fill
 from tether.core.model import NOTE_MAX_CHARS, NOTE_TYPES, Anchor, Link, Note
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
@@ -99,8 +100,10 @@ class NoteOps:
     # -- anchors -----------------------------------------------------------------------
 
     def _anchor_symbol(self, con, sym, deps: dict[str, str] | None = None, head: str | None = None) -> Link:
-        """A link to `sym` anchored to its code now; `deps`/`head` when the caller has them."""
+        """A link to `sym` anchored to its code now; `deps`/`head` when the caller has them (and
+        has fingerprinted the files: _fingerprinted)."""
         if deps is None:
+            sym = self._fingerprinted(con, [sym])[0]
             deps = self.store.dependencies(con, [sym.id]).get(sym.id, {})
         return Link(sym.id, "symbol", Anchor(sym.code_hash, sym.sig_hash, sym.blind_hash,
                                              self.source(sym), head or self._head(), deps))
@@ -108,6 +111,7 @@ class NoteOps:
     def _anchor_file(self, con, path: str) -> Link:
         """A link to a file, or to a directory holding indexed files (kind "dir": no fingerprint;
         it applies to everything below it and is orphaned only when the directory goes)."""
+        fill(self.root, self.store, con, [], [path])
         row = self.store.file_row(con, path)
         if row is None and path.strip("/") not in ("", ".") and self.store.dirs_present(con, [path.strip("/")]):
             return Link(path.strip("/"), "dir", Anchor(None, None, None, "", self._head()))
@@ -121,6 +125,13 @@ class NoteOps:
         except OSError:
             text = ""
         return Link(path, "file", Anchor(row[1], None, None, text, self._head()))
+
+    def _fingerprinted(self, con, symbols: list) -> list:
+        """`symbols` as they are once their files, and their callees' and bases', have fingerprints."""
+        if not fill(self.root, self.store, con, sorted({s.id for s in symbols})):
+            return symbols
+        again = self.store.symbols_by_ids(con, [s.id for s in symbols])
+        return [again[s.id] for s in symbols]
 
     def _head(self) -> str | None:
         from tether.core.index.discover import head_commit
@@ -142,7 +153,9 @@ class NoteOps:
         # Exact ids (what agents and imports pass) in one query; the rest one by one.
         exact = self.store.symbols_by_ids(con, sorted({n.strip() for names, _ in wanted for n in names}))
         resolved = [[exact.get(name.strip()) or self.resolve(name, con) for name in names] for names, _ in wanted]
-        deps = self.store.dependencies(con, sorted({s.id for syms in resolved for s in syms}))
+        now = {s.id: s for s in self._fingerprinted(con, [s for syms in resolved for s in syms])}
+        resolved = [[now[s.id] for s in syms] for syms in resolved]
+        deps = self.store.dependencies(con, sorted(now))
         head = self._head()
         out = []
         for syms, (_, files) in zip(resolved, wanted):

@@ -602,6 +602,12 @@ def _import(project, only: set[str] | None, theirs: bool) -> ImportResult:
             res.batch = project.store.next_batch(con)
             project._record_many(con, res.batch, changes,  # a person's override travels with the note
                                  {a.id for _, _, _, a in changes if a is not None and a.secret == ALLOWED})
+            from tether.core.index.fill import fill
+
+            linked = [l for _, _, _, a in changes if a is not None for l in a.links]  # their code, fingerprinted
+            fill(project.root, project.store, con, sorted({l.target for l in linked if l.kind == "symbol"}
+                                                          | {d for l in linked for d in l.anchor.deps}),
+                 sorted({l.target for l in linked if l.kind == "file"}))
         project.store.set_sync_state(con, state.dump())
     return res
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol, TypeVar
 
 import duckdb
 
@@ -49,6 +49,14 @@ class PendingWrites(Protocol):
     def apply(self, con) -> object: ...
 
     def applied(self, token: object) -> None: ...
+
+
+# DuckDB's memory limit while an index run writes: by default DuckDB takes up to 80% of the
+# machine's memory, and a kernel-sized run's bulk loads and joins grew past 2 GB; bounded, they
+# spill to a file next to the database instead (tests/bench/bench_kernel.py: peak RSS). Lower,
+# the kernel's largest name-resolution update slows down steeply (53 s at 400 MB, 33 s at 420).
+INDEX_MEMORY = "420MB"
+T = TypeVar("T")
 
 
 def _is_lock_error(e: Exception) -> bool:
@@ -264,8 +272,9 @@ STAGED = {
     "files": [("path", _V), ("language", _V), ("blob_id", _V), ("size", _B), ("mtime_ns", _B),
               ("code_hash", _V), ("symbols", _I), ("syntax_errors", _I), ("skipped", _V)],
     "symbols": [(c.strip(), _I if c.strip().endswith(("_line", "_byte")) else _V) for c in SYMBOL_COLUMNS.split(",")],
-    "refs": [("path", _V), ("src", _V), ("kind", _V), ("target", _V), ("line", _I), ("self_call", "BOOLEAN")],
-    "bindings": [("path", _V), ("local", _V), ("source", _V)],
+    "refs": [("path", _V), ("src", _V), ("kind", _V), ("target", _V), ("line", _I), ("self_call", "BOOLEAN"),
+             ("dst", _V)],
+    "bindings": [("path", _V), ("local", _V), ("source", _V), ("target_path", _V)],
 }
 
 
@@ -319,8 +328,10 @@ class StagingWriter:
         self._files = {t: open(folder / f"{t}-{os.getpid()}.tsv", "a", encoding="utf-8", newline="") for t in STAGED}
         self._writers = {t: csv.writer(f, delimiter="\t", lineterminator="\n") for t, f in self._files.items()}
 
-    def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None) -> None:
-        w = self._writers
+    def add(self, r: FileResult | None, path: str, st: FileState, reason: str | None,
+            imports: dict[str, str | None] | None = None) -> None:
+        """Stage one file's rows; `imports`: the file each import source resolves to, when known."""
+        w, imports = self._writers, imports or {}
         w["files"].writerow((path, r.language if r else None, st.blob_id, st.size, st.mtime_ns,
                              r.code_hash if r else None, len(r.symbols) if r else 0,
                              r.syntax_errors if r else 0, reason))
@@ -329,8 +340,9 @@ class StagingWriter:
         w["symbols"].writerows((s.id, s.kind, s.name, s.path, s.language, s.start_line, s.end_line, s.start_byte,
                                 s.end_byte, s.signature, s.parent_id, s.code_hash, s.sig_hash, s.blind_hash)
                                for s in r.symbols)
-        w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call) for x in r.refs)
-        w["bindings"].writerows((path, b.local, b.source) for b in r.bindings)
+        w["refs"].writerows((path, x.src, x.kind, x.target, x.line, x.self_call,
+                             imports.get(x.target) if x.kind == "imports" else None) for x in r.refs)
+        w["bindings"].writerows((path, b.local, b.source, imports.get(b.source)) for b in r.bindings)
 
     def flush(self) -> None:
         for f in self._files.values():
@@ -448,10 +460,13 @@ class Store(NoteStore):
             con.close()
 
     @contextmanager
-    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction: committed when the block ends, rolled back on any exception."""
+    def write(self, memory: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed when the block ends, rolled back on any exception.
+        `memory`: DuckDB's memory limit meanwhile (past it, it spills to disk)."""
         con = self._open(read_only=False)
         try:
+            if memory:
+                con.execute(f"SET memory_limit = '{memory}'")
             self._apply_pending(con)
             con.execute("BEGIN")
             yield con
@@ -464,6 +479,17 @@ class Store(NoteStore):
             raise
         finally:
             con.close()
+
+    def write_bounded(self, work: Callable[[duckdb.DuckDBPyConnection], T], memory: str = INDEX_MEMORY) -> T:
+        """`work(con)` in one write transaction with DuckDB's memory bounded by `memory`; when
+        DuckDB runs out even so (an operation that cannot spill), rolled back and run once more
+        without the bound."""
+        try:
+            with self.write(memory) as con:
+                return work(con)
+        except duckdb.OutOfMemoryException:
+            with self.write() as con:
+                return work(con)
 
     def _apply_pending(self, con) -> None:
         """Apply queued writes in their own transaction, before the caller's: a queued write that
@@ -541,6 +567,59 @@ class Store(NoteStore):
             [paths, [states[p].size for p in paths], [states[p].mtime_ns for p in paths]],
         )
 
+    # -- fingerprints where needed (core/index/fill.py) -----------------------------------
+
+    def has_links(self, con) -> bool:
+        return con.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0]
+
+    def linked_nodes(self, con) -> tuple[list[str], list[str]]:
+        """(symbol ids, file paths) every link points at, with the dependencies its anchor records."""
+        symbols, files = set(), set()
+        for target, kind, deps in con.execute("SELECT target, kind, deps FROM links").fetchall():
+            (symbols if kind == "symbol" else files).add(target)
+            symbols.update(json.loads(deps or "{}"))
+        return sorted(symbols), sorted(files)
+
+    def unfingerprinted(self, con, symbol_ids: list[str], paths: list[str], callees: bool
+                        ) -> list[tuple[str, str | None]]:
+        """(path, blob id) of the parsed files without fingerprints among `paths` and the files
+        defining `symbol_ids` (and, with `callees`, one of their resolved callees or bases)."""
+        return con.execute("""
+            WITH ids AS (SELECT unnest($1) AS id)
+            SELECT path, blob_id FROM files WHERE code_hash IS NULL AND skipped IS NULL AND path IN (
+                SELECT unnest($2) UNION ALL SELECT path FROM symbols WHERE id IN (SELECT id FROM ids)
+                UNION ALL SELECT s.path FROM refs r JOIN symbols s ON s.id = r.dst
+                 WHERE $3 AND r.src IN (SELECT id FROM ids) AND r.kind IN ('calls', 'inherits'))
+            ORDER BY path""", [symbol_ids, paths, callees]).fetchall()
+
+    def set_fingerprints(self, con, files: list[tuple[str, str]], symbols: list[tuple[str, str, str, str]]) -> None:
+        """files: (path, code_hash); symbols: (id, code_hash, sig_hash, blind_hash)."""
+        if files:
+            con.execute("UPDATE files SET code_hash = t.h FROM (SELECT unnest($1) AS path, unnest($2) AS h) t "
+                        "WHERE files.path = t.path", [list(c) for c in zip(*files)])
+        if symbols:
+            con.execute("UPDATE symbols SET code_hash = t.c, sig_hash = t.s, blind_hash = t.b FROM (SELECT "
+                        "unnest($1) AS id, unnest($2) AS c, unnest($3) AS s, unnest($4) AS b) t "
+                        "WHERE symbols.id = t.id", [list(c) for c in zip(*symbols)])
+
+    def keep_fingerprints(self, con, paths: list[str]) -> None:
+        """Before `paths` are dropped for a full run: their fingerprints, for restore_fingerprints."""
+        con.execute("""CREATE OR REPLACE TEMP TABLE kept_files AS SELECT path, blob_id, code_hash FROM files
+                       WHERE code_hash IS NOT NULL AND path IN (SELECT unnest($1))""", [paths])
+        con.execute("""CREATE OR REPLACE TEMP TABLE kept_symbols AS SELECT id, path, code_hash, sig_hash,
+                       blind_hash FROM symbols WHERE code_hash IS NOT NULL AND path IN (SELECT path FROM kept_files)""")
+
+    def restore_fingerprints(self, con) -> None:
+        """The kept fingerprints back on the rows of the files whose content is the same."""
+        con.execute("""UPDATE files SET code_hash = k.code_hash FROM kept_files k
+                       WHERE files.path = k.path AND files.blob_id = k.blob_id AND files.code_hash IS NULL""")
+        con.execute("""UPDATE symbols SET code_hash = k.code_hash, sig_hash = k.sig_hash, blind_hash = k.blind_hash
+                       FROM kept_symbols k JOIN kept_files kf ON kf.path = k.path
+                       JOIN files f ON f.path = kf.path AND f.blob_id = kf.blob_id
+                       WHERE symbols.id = k.id AND symbols.code_hash IS NULL""")
+        con.execute("DROP TABLE kept_files")
+        con.execute("DROP TABLE kept_symbols")
+
     def load_staged(self, con, staging: Staging) -> None:
         """Insert what an index run staged, one bulk read per table. Old rows must be dropped first."""
         for table, columns in STAGED.items():
@@ -554,13 +633,10 @@ class Store(NoteStore):
             con.execute(f"INSERT INTO {table} ({cols}) SELECT *{extra} FROM read_csv(?, delim = '\\t', quote = '\"', "
                         f"escape = '\"', header = false, columns = {{{types}}})", [files])
 
-    def import_sources(self, con, only_paths: list[str] | None) -> list[tuple[str, str, str]]:
-        """(path, source, table) of imports to resolve; all of them when only_paths is None."""
-        where = "" if only_paths is None else "AND path IN (SELECT unnest($1))"
-        args = [] if only_paths is None else [only_paths]
-        rows = con.execute(f"SELECT DISTINCT path, target, 'refs' FROM refs WHERE kind = 'imports' {where}", args).fetchall()
-        where_b = where.replace("AND", "WHERE")
-        rows += con.execute(f"SELECT DISTINCT path, source, 'bindings' FROM bindings {where_b}", args).fetchall()
+    def import_sources(self, con) -> list[tuple[str, str, str]]:
+        """(path, source, table) of every import."""
+        rows = con.execute("SELECT DISTINCT path, target, 'refs' FROM refs WHERE kind = 'imports'").fetchall()
+        rows += con.execute("SELECT DISTINCT path, source, 'bindings' FROM bindings").fetchall()
         return rows
 
     def set_import_targets(self, con, resolved: list[tuple[str, str, str, str | None]]) -> set[str]:
@@ -678,13 +754,17 @@ class Store(NoteStore):
         # a name defined once among the files of the same language family
         langs = [r[0] for r in con.execute(f"SELECT DISTINCT language FROM {files} WHERE language IS NOT NULL").fetchall()]
         for family in sorted({_FAMILIES.get(l, (l,)) for l in langs}):
-            con.execute(f"""UPDATE {table} SET dst = u.id FROM (
+            # the unique names first, in a table of their own: joined in the same statement, a
+            # kernel-sized update did not fit DuckDB's memory bound (Store.write_bounded)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE unique_names AS
                               SELECT name, min(id) AS id FROM {symbols} WHERE language IN (SELECT unnest($1))
                                 AND name IN (SELECT target FROM {table} r WHERE {plain})
-                              GROUP BY name HAVING count(*) = 1) u
+                              GROUP BY name HAVING count(*) = 1""", [list(family)])
+            con.execute(f"""UPDATE {table} SET dst = u.id FROM unique_names u
                             WHERE {plain.replace("r.", f"{table}.")} AND u.name = {table}.target
                               AND {table}.path IN (SELECT path FROM {files} WHERE language IN (SELECT unnest($1)))""",
                         [list(family)])
+        con.execute("DROP TABLE IF EXISTS unique_names")
         # self.x() / this.x() not in the caller's class: a member of a base class (bases resolved above)
         con.execute(f"""UPDATE {table} SET dst = c.id FROM (
                  SELECT r.rowid AS rid, min(m.id) AS id FROM {table} r JOIN {symbols} caller ON caller.id = r.src

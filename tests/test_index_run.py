@@ -79,6 +79,22 @@ def test_a_call_through_an_import_alias_resolves(make_project):
     assert [(e.dst, e.resolved) for e in project.show("run").callees] == [("app/base.py::helper", True)]
 
 
+def test_an_import_of_a_file_added_later_resolves_without_parsing_the_importer_again(make_project):
+    project, repo = make_project({"app/__init__.py": "", "app/main.py": "from app.base import helper\n\n\n"
+                                  "def run():\n    return helper()\n"})
+    project.index()
+    assert [(e.dst, e.resolved) for e in project.show("run").callees] == [("helper", False)]
+    commit(repo, "add", {"app/base.py": "def helper():\n    return 1\n", "app/more.py": "import app.base\n"})
+    assert project.index().parsed == 2  # the new files; main.py is unchanged
+    assert [(e.dst, e.resolved) for e in project.show("run").callees] == [("app/base.py::helper", True)]
+    with project.store.read() as con:  # imports of the file parsed (by a worker) and of the one not
+        assert con.execute("SELECT path, dst FROM refs WHERE kind = 'imports' ORDER BY path").fetchall() == \
+            [("app/main.py", "app/base.py"), ("app/more.py", "app/base.py")]
+    commit(repo, "remove", {"app/base.py": None})
+    project.index()
+    assert [(e.dst, e.resolved) for e in project.show("run").callees] == [("helper", False)]
+
+
 def test_incremental_across_commits(make_project):
     project, repo = make_project(SRC)
     project.index()

@@ -146,3 +146,34 @@ def test_lookups_by_symbol_id_find_symbols_in_a_file_whose_name_holds_colons(tmp
         assert project.store.existing_nodes(con, ["a::b.py::g", "a::b.py", "gone.py"]) == {"a::b.py::g", "a::b.py"}
         assert ("a::b.py::f", "a::b.py::g", "calls") in project.store.graph_edges(con, ["a::b.py::f"])
         assert project.store.dependencies(con, ["a::b.py::f"])["a::b.py::f"].keys() == {"a::b.py::g"}
+
+
+def test_a_bounded_write_that_runs_out_of_memory_is_rolled_back_and_run_again_unbounded(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    with store.write() as con:
+        con.execute("CREATE TABLE log (attempt INTEGER)")
+    limits = []
+
+    def work(con):
+        limits.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        con.execute("INSERT INTO log VALUES (?)", [len(limits)])
+        return con.execute("SELECT length(string_agg(repeat('x', 100), ',')) FROM range(200000)").fetchone()[0]
+
+    assert store.write_bounded(work, "1MB") == 200000 * 101 - 1
+    assert len(limits) == 2 and limits[0] != limits[1]  # bounded, then DuckDB's default
+    with store.read() as con:
+        assert con.execute("SELECT attempt FROM log").fetchall() == [(2,)]  # the first attempt left nothing
+    assert store.write_bounded(lambda con: con.execute("SELECT 1").fetchone()[0], "1MB") == 1
+
+
+def test_a_bounded_write_fails_on_other_errors_without_a_second_attempt(tmp_path):
+    store = Store(tmp_path / "t.duckdb")
+    calls = []
+
+    def work(con):
+        calls.append(1)
+        con.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(duckdb.CatalogException):
+        store.write_bounded(work)
+    assert calls == [1]

@@ -1,6 +1,8 @@
 """Symbols and edges of one file: run the language's query, nest the definitions, hash them.
 
 `extract(path, source)` is pure: the same bytes give the same result on every machine.
+With `fingerprints=False` the hashes are left out (None): they are most of the work and are
+needed only where a note is linked or code has moved (core/index/fill.py).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _strip_quotes(s: str) -> str:
     return s.strip().strip("\"'`<>")
 
 
-def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileResult:
+def extract(path: str, source: bytes, spec: LanguageSpec | None = None, fingerprints: bool = True) -> FileResult:
     spec = spec or language_for(path, source)
     if spec is None:
         return FileResult(path=path, language=None)
@@ -95,7 +97,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
     ordered = sorted(defs.values(), key=lambda d: (d.span.start_byte, -d.span.end_byte))
     _nest(ordered)
 
-    text = FileText(source, spec, skip, strings, root, concats)
+    text = FileText(source, spec, skip, strings, root, concats) if fingerprints else None
     groups.sort()
     result = FileResult(path=path, language=spec.name, syntax_errors=int(root.has_error))
     seen: dict[str, int] = {}
@@ -105,10 +107,12 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None) -> FileR
         n = seen[dotted] = seen.get(dotted, 0) + 1
         d.id = f"{path}::{dotted}" if n == 1 else f"{path}::{dotted}#{n}"
         result.symbols.append(_symbol(path, spec, source, d, text, _within(groups, d.span)))
-    # The file's fingerprint: what lies outside its symbols, plus every symbol's own.
-    tops = [(d.span.start_byte, d.span.end_byte) for d in ordered if d.parent is None]
-    outside = shape(spec, root, tops, groups) + "".join(s.code_hash for s in result.symbols)
-    result.code_hash = fingerprint(outside, text.tokens(0, len(source)))
+    if text is not None:  # the file's fingerprint: what lies outside its symbols, plus every symbol's own
+        tops = [(d.span.start_byte, d.span.end_byte) for d in ordered if d.parent is None]
+        outside = shape(spec, root, tops, groups) + "".join(s.code_hash for s in result.symbols)
+        result.code_hash = fingerprint(outside, text.tokens(0, len(source)))
+    else:
+        result.code_hash = None
 
     starts = [d.span.start_byte for d in ordered]
 
@@ -176,21 +180,17 @@ def _within(ranges: list[tuple[int, int]], node) -> list[tuple[int, int]]:
     return ranges[bisect_left(ranges, (node.start_byte,)) : bisect_left(ranges, (node.end_byte,))]
 
 
-def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText, groups) -> Symbol:
+def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText | None, groups) -> Symbol:
+    """The symbol of `d`; without its hashes when `text` is None."""
     span, name = d.span, d.name_node
-    # A container's fingerprint leaves out its members: they are symbols of their own.
-    holes = [] if d.kind in CALLABLE_KINDS else [(c.span.start_byte, c.span.end_byte) for c in d.children]
-    body_shape = shape(spec, span, holes, groups)
     body = _body(d.node, spec)
-    if body is not None:
-        sig_end, sig_shape = body.start_byte, head(spec, body_shape)
-    else:
-        sig_end, sig_shape = span.end_byte, body_shape
-    sig_holes = [h for h in holes if h[1] <= sig_end]
+    sig_end = body.start_byte if body is not None else span.end_byte
     signature = " ".join(src[span.start_byte : sig_end].decode("utf-8", "replace").split()).rstrip(" :{")
     if len(signature) > _SIG_MAX:
         signature = signature[: _SIG_MAX - 1] + "…"
     end_row = span.end_point[0] - (0 if span.end_point[1] else 1)
+    code_hash, sig_hash, blind_hash = (None, None, None) if text is None else \
+        _hashes(spec, d, text, groups, sig_end, body is not None)
     return Symbol(
         id=d.id,
         kind=d.kind,
@@ -203,8 +203,21 @@ def _symbol(path: str, spec: LanguageSpec, src: bytes, d: _Def, text: FileText, 
         end_byte=span.end_byte,
         signature=signature,
         parent_id=d.parent.id if d.parent else None,
-        code_hash=fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte, holes)),
-        sig_hash=fingerprint(sig_shape, text.tokens(span.start_byte, sig_end, sig_holes)),
-        blind_hash=fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte,
-                                                       holes + [(name.start_byte, name.end_byte)])),
+        code_hash=code_hash,
+        sig_hash=sig_hash,
+        blind_hash=blind_hash,
     )
+
+
+def _hashes(spec: LanguageSpec, d: _Def, text: FileText, groups, sig_end: int, has_body: bool) -> tuple[str, str, str]:
+    """(code_hash, sig_hash, blind_hash) of a definition whose signature ends at `sig_end`."""
+    span, name = d.span, d.name_node
+    # A container's fingerprint leaves out its members: they are symbols of their own.
+    holes = [] if d.kind in CALLABLE_KINDS else [(c.span.start_byte, c.span.end_byte) for c in d.children]
+    body_shape = shape(spec, span, holes, groups)
+    sig_shape = head(spec, body_shape) if has_body else body_shape
+    sig_holes = [h for h in holes if h[1] <= sig_end]
+    return (fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte, holes)),
+            fingerprint(sig_shape, text.tokens(span.start_byte, sig_end, sig_holes)),
+            fingerprint(body_shape, text.tokens(span.start_byte, span.end_byte,
+                                                holes + [(name.start_byte, name.end_byte)])))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tether.core.index.extract import extract
+from tether.core.index.fill import indexed_bytes
 from tether.core.index.languages import language_for
 from tether.core.model import Anchor, FileResult, Symbol
 
@@ -30,30 +31,12 @@ class Reanchor:
         git's object database when the blob is there; None otherwise."""
         if path not in self._files:
             self._files[path] = None
-            blob = self.blobs.get(path)
-            if self.root is not None and blob:
+            data = indexed_bytes(self.root, path, self.blobs.get(path))
+            if data is not None:
                 from tether.core.index.run import parse_file
 
-                data = self._read(path, blob)
-                if data is not None:
-                    self._files[path] = parse_file(path, data)[0]
+                self._files[path] = parse_file(path, data)[0]
         return self._files[path]
-
-    def _read(self, path: str, blob: str) -> bytes | None:
-        from tether.core.index.run import git_blob_id
-
-        try:
-            data = (self.root / path).read_bytes()
-            if git_blob_id(data) == blob:
-                return data
-        except OSError:
-            pass
-        try:
-            import pygit2
-
-            return pygit2.Repository(str(self.root))[blob].data
-        except (pygit2.GitError, KeyError, ValueError):
-            return None
 
     def symbol(self, target: str, anchor: Anchor, indexed: Symbol | None) -> tuple[str, str, str]:
         """(code_hash, sig_hash, blind_hash) of a symbol anchor, fingerprinted anew."""

@@ -12,12 +12,14 @@ import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from tether.core.config import Config
 from tether.core.index.discover import Candidate, Scan, discover
 from tether.core.index.extract import extract
+from tether.core.index.fill import fill
 from tether.core.index.fingerprint import fingerprint
 from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
@@ -34,8 +36,20 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, out: StagingWriter):
-    """Read, classify, hash and extract one file, staging its rows with `out`. Runs in workers.
+@dataclass(frozen=True, slots=True)
+class Job:
+    """What every file of one run is processed with."""
+
+    root: str
+    full: bool  # parse even what has not changed
+    changed_fingerprints: bool  # fingerprint content new since the last index (else none: core/index/fill.py)
+    paths: frozenset[str]  # the repository's files now, that imports resolve to
+
+
+def process_file(job: Job, cand: Candidate, prev_blob: str | None, out: StagingWriter):
+    """Read, classify, hash and extract one file, its imports resolved, staging its rows with
+    `out`. Runs in workers. Fingerprints are computed where the content is not `prev_blob`
+    (code may have moved there) when the job asks for them.
 
     Returns ("same", path, state) when the content is unchanged, else
     ("file", path, parsed, has syntax errors).
@@ -44,20 +58,23 @@ def process_file(root: str, cand: Candidate, prev_blob: str | None, full: bool, 
     state = FileState(cand.size, cand.mtime_ns, None)
     result, reason = None, None
     try:
-        with open(os.path.join(root, path), "rb") as f:
+        with open(os.path.join(job.root, path), "rb") as f:
             data = f.read()
     except OSError as e:
         reason = f"unreadable: {e.strerror or e}"
     else:
         state.blob_id = git_blob_id(data)
-        if not full and state.blob_id == prev_blob:
+        if not job.full and state.blob_id == prev_blob:
             return "same", path, state
-        result, reason = parse_file(path, data)
-    out.add(result, path, state, reason)
+        result, reason = parse_file(path, data, job.changed_fingerprints and state.blob_id != prev_blob)
+    targets = {} if result is None else \
+        {s: resolve_import(s, path, job.paths) for s in {r.target for r in result.refs if r.kind == "imports"}
+         | {b.source for b in result.bindings}}
+    out.add(result, path, state, reason, targets)
     return "file", path, result is not None, bool(result and result.syntax_errors)
 
 
-def parse_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
+def parse_file(path: str, data: bytes, fingerprints: bool = True) -> tuple[FileResult | None, str | None]:
     """(extraction, None) or (None, why the file is skipped)."""
     if b"\0" in data[:8192]:
         return None, "binary"
@@ -71,20 +88,21 @@ def parse_file(path: str, data: bytes) -> tuple[FileResult | None, str | None]:
     if len(data) > 20_000 and len(data) > _MINIFIED_LINE * (data.count(b"\n") + 1):
         return None, "minified"
     try:
-        return extract(path, data, spec), None
+        return extract(path, data, spec, fingerprints), None
     except Exception as e:  # a grammar failure must not stop the run
         return None, f"parse failed: {type(e).__name__}: {e}"
 
 
 _worker_out: StagingWriter | None = None
+_worker_job: Job | None = None
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(folder: Path, parent: int) -> None:
-    global _worker_out
+def _start_worker(folder: Path, parent: int, job: Job) -> None:
+    global _worker_out, _worker_job
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _exit_with_parent(parent)
-    _worker_out = StagingWriter(folder)
+    _worker_out, _worker_job = StagingWriter(folder), job
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -111,9 +129,8 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="tether-parent-watch").start()
 
 
-def _process_batch(args):
-    root, batch, full = args
-    done = [process_file(root, c, prev, full, _worker_out) for c, prev in batch]
+def _process_batch(batch):
+    done = [process_file(_worker_job, c, prev, _worker_out) for c, prev in batch]
     _worker_out.flush()
     return done
 
@@ -126,6 +143,9 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         last = store.last_run(con)
         reasons = dict(store.skipped_files(con)) if known and not full else {}
         scan = store.discovery_scan(con) if known and not full else None
+        # Fingerprints where code may have moved (content new since the last index); a first
+        # index computes none unless notes are linked already (they may have moved anywhere).
+        changed_fingerprints = bool(known) or store.has_links(con)
     found = discover(root, config, known, reasons, Scan(**scan) if scan else None)
 
     report = IndexReport(commit=found.commit, full=full)
@@ -135,7 +155,7 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     for c in found.files:
         k = known.get(c.path)
         if full or k is None or k.size != c.size or k.mtime_ns != c.mtime_ns or (k.blob_id is None):
-            todo.append((c, k.blob_id if k and not full else None))
+            todo.append((c, k.blob_id if k else None))
     skipped_now = [s for s in found.skipped if s.path not in known or known[s.path].blob_id is not None]
 
     staging = Staging(store.path.parent)
@@ -155,7 +175,8 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
                 errors.append(path)
 
         out = staging.writer()
-        _parse_all(str(root), todo, full, config.workers, progress, sink, staging, out)
+        job = Job(str(root), full, changed_fingerprints, frozenset(present))
+        _parse_all(job, todo, config.workers, progress, sink, staging, out)
         for s in skipped_now:
             out.add(None, s.path, FileState(None, None, None), s.reason)
             written.append(s.path)
@@ -165,27 +186,36 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
         rescanned = found.scan is not None and (scan is None or found.scan.rules != scan["rules"]
                                                 or found.scan.index != scan.get("index"))
         if changed or same or rescanned or last is None or last[1] != found.commit:
-            with store.write() as con:
+            def write(con) -> list[tuple[str, str]]:
                 if found.scan is not None:
                     store.set_discovery_scan(con, found.scan.to_json())
-                before = store.symbol_keys(con, written + removed) if known else None
+                before = store.symbol_keys(con, written + removed) if known and not full else None
+                if full and known:  # an unchanged file keeps the fingerprints it had
+                    store.keep_fingerprints(con, written)
                 store.drop_files(con, written + removed)
                 store.load_staged(con, staging)
+                if full and known:
+                    store.restore_fingerprints(con)
                 store.touch_files(con, same)
                 if changed:
                     added = any(p not in known for p in written)
-                    rebound = _resolve_imports(con, store, present, None if (added or removed) else written)
+                    # the files parsed come with their imports resolved; the others' may point elsewhere now
+                    rebound = _resolve_imports(con, store, present, set(written)) if (added or removed) and not full \
+                        else set()
                     if before is None:
                         store.resolve_names(con, None)
                     else:  # a body edited keeps its symbols: only symbols that came or went move names
                         after = store.symbol_keys(con, written)
                         store.resolve_names(con, {name for _, name in before ^ after}, sorted(set(written) | rebound),
                                             {sid for sid, _ in before - after})
+                fill(root, store, con)  # where notes are linked
                 report.seconds = time.perf_counter() - started
                 report.symbols, report.edges = store.add_run(
                     con, found.commit, report.seconds, len(present), report.parsed, len(removed), len(found.skipped))
-                report.files = len(present)
-                skipped = store.skipped_files(con)
+                return store.skipped_files(con)
+
+            skipped = store.write_bounded(write)
+            report.files = len(present)
         else:
             with store.read() as con:
                 report.files, report.symbols, report.edges = store.totals(con)
@@ -198,14 +228,14 @@ def run_index(root: Path, store: Store, config: Config, full: bool = False,
     return report
 
 
-def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | None, sink,
-               staging: Staging, out: StagingWriter) -> None:
+def _parse_all(job: Job, todo, workers: int, progress: Progress | None, sink, staging: Staging,
+               out: StagingWriter) -> None:
     """Process every file, staging its rows, handing each summary to `sink` as it arrives."""
     total = len(todo)
     n = workers or os.cpu_count() or 1
     if total < PARALLEL_MIN or n == 1:
         for i, (c, prev) in enumerate(todo):
-            sink(process_file(root, c, prev, full, out))
+            sink(process_file(job, c, prev, out))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
@@ -214,12 +244,12 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker, initargs=(staging.dir, os.getpid()))
+                                   initializer=_start_worker, initargs=(staging.dir, os.getpid(), job))
         try:
             # Workers are forked (by map) with SIGINT blocked: a Ctrl-C reaches only this process.
             mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                parts = pool.map(_process_batch, [(root, b, full) for b in batches])
+                parts = pool.map(_process_batch, batches)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             for part in parts:
@@ -235,9 +265,10 @@ def _parse_all(root: str, todo, full: bool, workers: int, progress: Progress | N
         progress(total, total)
 
 
-def _resolve_imports(con, store: Store, paths: set[str], only: list[str] | None) -> set[str]:
-    """Point imports at the files they name; returns the files whose bindings now point elsewhere."""
-    rows = store.import_sources(con, only)
+def _resolve_imports(con, store: Store, paths: set[str], parsed: set[str]) -> set[str]:
+    """Point the imports of the files not `parsed` (whose workers resolved theirs) at the files they
+    name; returns the files whose bindings now point elsewhere."""
+    rows = [r for r in store.import_sources(con) if r[0] not in parsed]
     found: dict[tuple[str, str], str | None] = {}  # an import is in refs and, with its names, in bindings
     for path, source, _ in rows:
         if (path, source) not in found:
