@@ -7,6 +7,7 @@ needed only where a note is linked or code has moved (core/index/fill.py).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -42,6 +43,18 @@ def _strip_quotes(s: str) -> str:
     return s.strip().strip("\"'`<>")
 
 
+_SPACED_CLOSERS = re.compile(rb">([ \t]+)>")
+
+
+def _join_closers(source: bytes) -> bytes:
+    """`> >` as `>>` and the same spaces after it, for the parser only: every byte keeps its offset,
+    and the text (tokens, strings) is read from the original. In C++ a `>` followed by spaces and
+    another `>` only closes template arguments (`a > > b` is no program)."""
+    while (joined := _SPACED_CLOSERS.sub(lambda m: b">>" + m.group(1), source)) != source:
+        source = joined
+    return source
+
+
 def extract(path: str, source: bytes, spec: LanguageSpec | None = None, fingerprints: bool = True) -> FileResult:
     spec = spec or language_for(path, source)
     if spec is None:
@@ -49,7 +62,7 @@ def extract(path: str, source: bytes, spec: LanguageSpec | None = None, fingerpr
     parser, query = compiled(spec)
     from tree_sitter import QueryCursor
 
-    tree = parser.parse(source)
+    tree = parser.parse(_join_closers(source) if spec.joined_closers and b"> >" in source else source)
     root = tree.root_node
     matches = QueryCursor(query).matches(root)
 

@@ -64,6 +64,9 @@ class LanguageSpec:
     # The grammar's own readings made one (core/index/fingerprint.py `_READINGS`): constructs its
     # grammar reads two ways, or misreads, read as the form the formatter's other spelling gives.
     grammar_readings: str = ""
+    # C++03's `> >` closing nested template arguments is parsed as `>>` (core/index/extract.py
+    # `_join_closers`): tree-sitter-cpp reads `f<A<B> >(x)` as comparisons, clang-format's GNU style writes it.
+    joined_closers: bool = False
     # Node types wrapping a definition that belong to its span (decorators).
     wrappers: frozenset[str] = frozenset()
     # Field names of a definition's body: its signature is everything before it.
@@ -191,6 +194,7 @@ CPP = LanguageSpec(
     strings=frozenset({"string_literal", "char_literal", "system_lib_string", "raw_string_literal"}),
     concatenation="concatenated_string",
     wrappers=frozenset({"type_definition", "template_declaration"}),
+    joined_closers=True,
     self_prefixes=(b"this->",),
     import_candidates=_imp.c_include,
 )
