@@ -43,16 +43,14 @@ def _strip_quotes(s: str) -> str:
     return s.strip().strip("\"'`<>")
 
 
-_SPACED_CLOSERS = re.compile(rb">([ \t]+)>")
+_SPACED_CLOSERS = re.compile(rb">(?:[ \t]+>)+")
 
 
 def _join_closers(source: bytes) -> bytes:
     """`> >` as `>>` and the same spaces after it, for the parser only: every byte keeps its offset,
     and the text (tokens, strings) is read from the original. In C++ a `>` followed by spaces and
     another `>` only closes template arguments (`a > > b` is no program)."""
-    while (joined := _SPACED_CLOSERS.sub(lambda m: b">>" + m.group(1), source)) != source:
-        source = joined
-    return source
+    return _SPACED_CLOSERS.sub(lambda m: b">" * m[0].count(b">") + m[0].replace(b">", b""), source)
 
 
 def extract(path: str, source: bytes, spec: LanguageSpec | None = None, fingerprints: bool = True) -> FileResult:

@@ -225,11 +225,7 @@ def _spread(text: str, label: str, opener: str) -> str:
     i = text.find(key)
     while i >= 0:
         end = _close(text, i + len(label))
-        kids, k = [], i + len(key)
-        while k < end:
-            e = _close(text, k)
-            kids.append(text[k : e + 1])
-            k = e + 2
+        kids = _kids(text[i + len(label) : end + 1])[1]
         if len(kids) > 1:
             kids = [_spread(kid, label, opener) if key in kid else kid for kid in kids]
             parts += (text[pos:i], " ".join(label + kid for kid in kids))
@@ -244,37 +240,22 @@ def _spread(text: str, label: str, opener: str) -> str:
 def _merge(text: str, opener: str, strings: tuple[str, ...]) -> str:
     """Each concatenation `opener` opens, of parts `(string X) (string Y)`, as one `(string X Y)`;
     where another part stands between strings (C's `"%" PRId64 "\\n"`), the runs of strings around it."""
-    parts, pos = [], 0
-    i = text.find(opener)
-    while i >= 0:
-        end = _close(text, i)
-        inside = text[i + len(opener) : end]  # "(string) (string X) ..."
-        head = inside[: inside.find(")")].split(" ", 1)[0]  # "(string"
-        if head in strings and not inside.replace(head + ")", "").replace(" ", ""):  # the common case
-            merged = head + ")"
+    return _rebuild(text, opener, lambda node: _merge_parts(node, strings))
+
+
+def _merge_parts(node: str, strings: tuple[str, ...]) -> str:
+    """One concatenation (its inner ones merged already): each run of string parts as one string."""
+    opening, kids = _kids(node)
+    runs: list[list[str]] = []  # [type, part, part, ...]
+    for kid in kids:
+        kind = kid.split(")", 1)[0].split(" ", 1)[0]
+        if kind in strings and runs and runs[-1][0] == kind:
+            runs[-1].append(kid)
         else:
-            kids, k = [], i + len(opener)
-            while k < end:
-                e = _close(text, k)
-                kid = text[k : e + 1]
-                kids.append(_merge(kid, opener, strings) if opener in kid else kid)
-                k = e + 2
-            runs: list[list[str]] = []  # [type, part, part, ...]
-            for kid in kids:
-                kind = kid.split(")", 1)[0].split(" ", 1)[0]
-                if kind in strings and runs and runs[-1][0] == kind:
-                    runs[-1].append(kid)
-                else:
-                    runs.append([kind, kid])
-            merged = " ".join(run[1] if len(run) == 2 else run[0] + "".join(kid[len(run[0]) : -1] for kid in run[1:]) + ")"
-                              for run in runs)
-            if len(runs) > 1:
-                merged = f"{opener}{merged})"
-        parts += (text[pos:i], merged)
-        pos = end + 1
-        i = text.find(opener, pos)
-    parts.append(text[pos:])
-    return "".join(parts)
+            runs.append([kind, kid])
+    merged = " ".join(run[1] if len(run) == 2 else run[0] + "".join(kid[len(run[0]) : -1] for kid in run[1:]) + ")"
+                      for run in runs)
+    return f"{opening}{merged})" if len(runs) > 1 else merged
 
 
 def _kids(node: str) -> tuple[str, list[str]]:
