@@ -89,3 +89,22 @@ def test_a_split_index_is_not_taken_for_the_tracked_paths(tmp_path):
     git(root, "add", "new.py")
     digest, tracked = read_index((root / ".git" / "index").read_bytes())
     assert tracked is None and digest
+
+
+def test_an_unreadable_git_index_is_one_line_and_the_index_is_kept(tmp_path, capsys):
+    """git's index file broken after the last run: `tether index` says so in one line (no
+    traceback, exit 1), and the index it had is still there to read."""
+    from tether.core.cli import main
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git_repo(root, {"a.py": "def f():\n    return 1\n"})
+    assert main(["--repo", str(root), "index"]) == 0
+    (root / "b.py").write_text("def g():\n    return 2\n")
+    git(root, "add", "b.py")  # git's index now lists other paths: tether reads it again
+    (root / ".git" / "index").write_bytes(b"garbage")
+    capsys.readouterr()
+    assert main(["--repo", str(root), "index"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "git's index file cannot be read" in err and "Traceback" not in err
+    assert [s.id for s in Project(root).symbols("f")] == ["a.py::f"]
