@@ -100,6 +100,11 @@ def session_start(project, payload: dict, now=None) -> HookResult:
     # what changed, read from git while a child process brings the index up to date
     focus = (lambda: _focus_changes(project.root, rev, label)) if rev is not None else None
     behind, found = index_within(project, project.config.hook_index_seconds, focus)  # statuses, notes pulled
+    with project.store.reading():  # what follows only reads: one opening of the database
+        return _session_answer(project, payload, behind, found, rev, label, now)
+
+
+def _session_answer(project, payload: dict, behind: str | None, found, rev, label, now) -> HookResult:
     if behind and not project.indexed():
         return HookResult(_context("SessionStart", "tether has not indexed this repository yet: the first index "
                                    "takes longer than a hook may run. `tether index` in a terminal builds it once."))

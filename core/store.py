@@ -364,6 +364,7 @@ class Store(NoteStore):
         # process opens the database for writing next: set by Project.
         self.pending: PendingWrites | None = None
         self._patience = threading.local()  # a shorter wait, per thread (see patience())
+        self._kept = threading.local()  # the connection reading() keeps, per thread
 
     @contextmanager
     def patience(self, seconds: float) -> Iterator[None]:
@@ -434,6 +435,8 @@ class Store(NoteStore):
         con.execute("COMMIT")
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            self._release()  # reading()'s connection, if any: a writer needs the file to itself
         if read_only and not self.path.exists():
             self._open(False).close()
         con = self._connect(read_only)
@@ -453,11 +456,39 @@ class Store(NoteStore):
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        kept = getattr(self._kept, "reading", None)
+        if kept is not None:  # inside reading(): its connection
+            if not kept:
+                kept.append(self._open(read_only=True))
+            yield kept[0]
+            return
         con = self._open(read_only=True)
         try:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Inside the block, this thread's reads share one read-only connection, opened at the
+        first: a command that reads several times opens the database, and loads what its queries
+        scan into DuckDB's cache, once. Other processes cannot write meanwhile, so a block is one
+        command's reads, not a wait. A write in the block closes the connection first (DuckDB
+        lets no connection stay open beside a writer); the next read opens it again."""
+        if getattr(self._kept, "reading", None) is not None:
+            yield
+            return
+        self._kept.reading = []
+        try:
+            yield
+        finally:
+            self._release()
+            self._kept.reading = None
+
+    def _release(self) -> None:
+        kept = getattr(self._kept, "reading", None)
+        while kept:
+            kept.pop().close()
 
     @contextmanager
     def write(self, memory: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:

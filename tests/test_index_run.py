@@ -305,3 +305,40 @@ def test_a_name_defined_twice_in_a_file_is_ambiguous(make_project):
     with pytest.raises(NotFound, match=r"ambiguous symbol 'f': a.py::f, a.py::f#2"):
         project.resolve("f")
     assert project.resolve("a.py::f").start_line == 1 and project.resolve("f#2").start_line == 4
+
+
+def test_a_few_large_changed_files_are_parsed_on_every_core_with_the_rows_of_one_process(tmp_path, monkeypatch):
+    """Fewer files than PARALLEL_MIN but more bytes than PARALLEL_MIN_BYTES (a kernel edit touches
+    a few 200 KB files) go to the process pool; a few small files do not. Either way the rows
+    are those of a run in one process."""
+    from tether.core.index import run
+
+    pools = []
+
+    def recording_pool(*args, **kw):
+        pools.append(kw["max_workers"])
+        return real_pool(*args, **kw)
+
+    real_pool = run.ProcessPoolExecutor
+    monkeypatch.setattr(run, "ProcessPoolExecutor", recording_pool)
+    body = "".join(f"def f{j}(x):\n    return g{j % 7}(x) + {j}  # {'.' * 40}\n\n" for j in range(1200))
+    large = {f"pkg/m{i}.py": body + f"def g{i}(x):\n    return x\n" for i in range(3)}
+    assert sum(len(t) for t in large.values()) > run.PARALLEL_MIN_BYTES
+
+    def rows(files: dict, workers: int):
+        root = tmp_path / f"repo-{len(pools)}-{workers}-{len(files['pkg/m0.py'])}"
+        git_repo(root, files)
+        (root / ".tether").mkdir()
+        (root / ".tether/config.toml").write_text(f"[index]\nworkers = {workers}\n")
+        project = Project(root)
+        project.index()
+        with project.store.read() as con:
+            return [con.execute(f"SELECT * EXCLUDE (indexed_at, mtime_ns) FROM {t} ORDER BY ALL" if t == "files" else
+                                f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("files", "symbols", "refs")]
+
+    alone = rows(large, 1)
+    assert pools == []
+    assert rows(large, 2) == alone
+    assert pools == [2]
+    rows({p: "def g(x):\n    return x\n" for p in large}, 2)
+    assert pools == [2], "three small files were sent to a process pool"

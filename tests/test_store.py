@@ -116,6 +116,48 @@ def test_other_process_holding_the_file_gives_busy_then_frees(tmp_path):
     holder.wait()
 
 
+def test_reads_in_a_reading_block_share_one_connection_that_writes_and_the_block_end_close(tmp_path):
+    """reading(): one connection for the block's reads; a write in the block closes it (DuckDB
+    refuses a writer beside it) and sees its own rows afterwards; when the block ends another
+    process can write."""
+    path = tmp_path / "t.duckdb"
+    store = Store(path)
+    store.create()
+    with store.reading():
+        with store.read() as first:
+            assert first.execute("SELECT count(*) FROM files").fetchone()[0] == 0
+        with store.read() as again:
+            assert again is first
+        with store.write() as con:
+            con.execute("INSERT INTO files (path) VALUES ('x')")
+        with pytest.raises(duckdb.ConnectionException):
+            first.execute("SELECT 1")
+        with store.read() as after:
+            assert after.execute("SELECT count(*) FROM files").fetchone()[0] == 1
+        with pytest.raises(StoreBusy):  # held by this block
+            _write_elsewhere(path, 0.2)
+    _write_elsewhere(path, 5)
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone()[0] == 2
+
+
+def _write_elsewhere(path, timeout: float) -> None:
+    """Insert a file row from another process, raising StoreBusy when it cannot open the database."""
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        from pathlib import Path
+        from tether.core.errors import StoreBusy
+        from tether.core.store import Store
+        try:
+            with Store(Path({str(path)!r}), lock_timeout={timeout}).write() as con:
+                con.execute("INSERT INTO files (path) VALUES ('y')")
+        except StoreBusy:
+            raise SystemExit(3)
+    """)], capture_output=True, text=True)
+    if proc.returncode == 3:
+        raise StoreBusy("busy")
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_symbol_search_ranks_matches_and_reads_special_characters_literally(tmp_path):
     """find_symbols: exact name, name in another case, substring, then the characters in order,
     shorter ids first; `_` and `%` in a pattern are characters, not wildcards."""

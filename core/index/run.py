@@ -25,7 +25,10 @@ from tether.core.index.languages import language_for, resolve_import
 from tether.core.model import FileResult, IndexReport, Skipped
 from tether.core.store import FileState, Staging, StagingWriter, Store
 
-PARALLEL_MIN = 64  # files; below this a process pool costs more than it saves
+# Below both, a process pool costs more than it saves: a few small files are parsed at once,
+# a few large ones (a kernel source file is 100-300 KB) on every core.
+PARALLEL_MIN = 64  # files
+PARALLEL_MIN_BYTES = 256 * 1024
 _MINIFIED_LINE = 1000  # mean bytes per line above which a big source file is minified
 
 Progress = Callable[[int, int], None]
@@ -233,14 +236,16 @@ def _parse_all(job: Job, todo, workers: int, progress: Progress | None, sink, st
     """Process every file, staging its rows, handing each summary to `sink` as it arrives."""
     total = len(todo)
     n = workers or os.cpu_count() or 1
-    if total < PARALLEL_MIN or n == 1:
+    if n == 1 or total < 2 or (total < PARALLEL_MIN and sum(c.size for c, _ in todo) < PARALLEL_MIN_BYTES):
         for i, (c, prev) in enumerate(todo):
             sink(process_file(job, c, prev, out))
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
-        # Small batches keep both cores busy to the end; fork shares the loaded grammars.
-        size = max(8, min(64, total // (n * 8)))
+        # Small batches keep both cores busy to the end, the largest files first; fork shares the
+        # loaded grammars.
+        todo = sorted(todo, key=lambda t: -t[0].size)
+        size = max(1, min(64, total // (n * 8)))
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
         pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
