@@ -825,7 +825,7 @@ def loaded_digests(project, con) -> set[str]:
     (CLAUDE.md files the index holds, at any depth; .claude/CLAUDE.md, .claude/rules/**/*.md and
     CLAUDE.local.md): a note with one of them is still there, and is not injected again. A file
     that cannot be read or parsed gives none."""
-    paths = {p for _, p in project.store.files_named(con, ["CLAUDE.md"])}
+    paths = set(project.store.files_called(con, "CLAUDE.md"))
     paths |= {f.relative_to(project.root).as_posix() for f in default_sources(project.root)}
     if (project.root / "CLAUDE.local.md").is_file():
         paths.add("CLAUDE.local.md")

@@ -1000,6 +1000,12 @@ class Store(NoteStore):
                    OR regexp_replace(regexp_replace(f.path, '^.*/', ''), '\\.[^.]*$', '') = t.name)
              ORDER BY t.name, f.path""", [names]).fetchall()
 
+    def files_called(self, con, name: str) -> list[str]:
+        """Indexed files whose file name is `name`, at any depth."""
+        return [r[0] for r in con.execute(
+            "SELECT path FROM files WHERE skipped IS NULL AND (path = $1 OR ends_with(path, '/' || $1)) ORDER BY path",
+            [name]).fetchall()]
+
     def files_under(self, con, path: str) -> list[str]:
         """Indexed files at `path` or under it (a directory); '' or '.' is the whole repository."""
         path = path.strip("/")

@@ -130,3 +130,8 @@ def test_notes_still_in_claude_md_are_never_injected_twice(project):
     commit(repo, "nested", {"api/CLAUDE.md": "- Billing amounts are integers in cents.\n"})
     project.index()
     assert nested.id not in {c.note.id for c in project.capsule(symbols=["charge"]).notes}
+    # a copy Claude Code does not load (CLAUDE.md.bak) keeps nothing out
+    kept = project.add_note("Refunds go through the ledger first.", symbols=["charge"])
+    commit(repo, "backup", {"api/CLAUDE.md.bak": "- Refunds go through the ledger first.\n"})
+    project.index()
+    assert kept.id in {c.note.id for c in project.capsule(symbols=["charge"]).notes}
