@@ -724,11 +724,11 @@ class Store(NoteStore):
             f"SELECT rowid AS rid, path, src, kind, target, self_call FROM refs WHERE kind <> 'imports' AND {c}"
             for c in conds) + ")", args)
         # the symbols an answer can be: those bearing a name the refs look for (also through an
-        # import's alias), and the callers of self-calls (for their class)
-        con.execute(" UNION ".join(f"SELECT id, name, path, parent_id, language FROM symbols WHERE {c}" for c in (
-            "name IN (SELECT target FROM todo)", "id IN (SELECT src FROM todo WHERE self_call)",
-            f"name IN (SELECT {_IMPORTED_NAME} FROM bindings b WHERE b.path IN (SELECT path FROM todo))")
-        ).join(("CREATE OR REPLACE TEMP TABLE named AS ", "")))
+        # import's alias), and the callers of self-calls (for their class); in one scan
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE named AS SELECT id, name, path, parent_id, language FROM symbols
+                        WHERE name IN (SELECT target FROM todo UNION SELECT {_IMPORTED_NAME} FROM bindings b
+                                       WHERE b.path IN (SELECT path FROM todo))
+                           OR id IN (SELECT src FROM todo WHERE self_call)""")
         con.execute("""CREATE OR REPLACE TEMP TABLE todo_files AS SELECT path, language FROM files
                        WHERE path IN (SELECT path FROM todo)""")
         # base classes: those resolved now, and those of the refs left as they were
