@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tether.core.errors import TetherError
-from tether.core.gitdiff import Changes, changed_lines, commit_of
+from tether.core.gitdiff import Changes, changed_lines, commit_of, git_index
 from tether.core.model import STATUS_ORDER, LinkStatus, Note, Symbol
 from tether.core.project import TETHER_DIR
 from tether.core.sharing import NOTES_DIR, SUFFIX, FormatError, mentions, note_files, parse
@@ -135,7 +135,7 @@ class _Files:
 
     def __init__(self, repo, root: Path, tree, staged: bool):
         self.repo, self.root, self.tree = repo, root, tree
-        self.index = repo.index if staged and tree is None else None
+        self.index = git_index(repo) if staged and tree is None else None
 
     def read(self, path: str) -> bytes | None:
         try:

@@ -50,7 +50,7 @@ def changed_lines(root: Path, rev: str | None = None, head: str | None = None, s
     if other is not None:
         diff = repo.diff(base.tree, other.tree, context_lines=0)
     elif staged:
-        diff = base.tree.diff_to_index(repo.index, context_lines=0)
+        diff = base.tree.diff_to_index(git_index(repo), context_lines=0)
     else:
         diff = _workdir_patches(repo, base.tree)
     for patch in diff:
@@ -79,8 +79,9 @@ def _workdir_patches(repo, tree) -> list:
     from pygit2.enums import DiffOption
 
     flags = DiffOption.INCLUDE_UNTRACKED | DiffOption.RECURSE_UNTRACKED_DIRS
-    paths = {d.new_file.path for d in tree.diff_to_index(repo.index).deltas}
-    paths |= {d.new_file.path for d in repo.diff(flags=flags).deltas}
+    index = git_index(repo)
+    paths = {d.new_file.path for d in tree.diff_to_index(index).deltas}
+    paths |= {d.new_file.path for d in index.diff_to_workdir(flags=flags).deltas}
     patches = []
     for path in sorted(paths):
         old = tree[path].data if path in tree else None
@@ -91,6 +92,17 @@ def _workdir_patches(repo, tree) -> list:
         if old != new:
             patches.append(pygit2.Patch.create_from(old, new, path, path, context_lines=0))
     return patches
+
+
+def git_index(repo):
+    """git's index through pygit2; a file it cannot read is the user's to repair, said in one line."""
+    import pygit2
+
+    try:
+        return repo.index
+    except pygit2.GitError as e:
+        raise TetherError(f"git's index file cannot be read ({e}): `git status` says more; "
+                          "`rm .git/index && git reset` rebuilds it from HEAD") from None
 
 
 def commit_of(repo, name: str):

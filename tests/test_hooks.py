@@ -157,6 +157,19 @@ def test_session_start_says_when_the_index_failed(repo, monkeypatch):
     assert n in text and "index could not be brought up to date (`tether index` in a terminal says why)" in text
 
 
+def test_session_start_with_an_unreadable_git_index_says_so_in_one_line(repo):
+    """git's index broken after an index run: the hook exits 0 with nothing for the agent and one
+    stderr line saying how to repair it, not an internal error; tether's own index is kept."""
+    project, _ = repo
+    project.index()
+    (project.root / "app" / "extra.py").write_text("def g():\n    return 2\n")
+    (project.root / ".git" / "index").write_bytes(b"garbage")
+    code, out, err = hook("session-start", {"session_id": "s10", "cwd": str(project.root)})
+    assert (code, out) == (0, "")
+    assert err.count("\n") == 1 and "git's index file cannot be read" in err and "internal error" not in err
+    assert project.indexed() and project.symbols("refresh")
+
+
 def test_session_start_before_any_index_says_how_to_build_it(make_project, monkeypatch):
     project, _ = make_project(FILES)
     project.dir.mkdir()

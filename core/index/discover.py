@@ -26,7 +26,7 @@ from pathlib import Path
 import pathspec
 
 from tether.core.config import Config
-from tether.core.errors import TetherError
+from tether.core.gitdiff import git_index
 from tether.core.model import Skipped
 from tether.core.store import FileState
 
@@ -177,7 +177,7 @@ def _rescan(root: Path, repo, config: Config, known: dict[str, FileState], reaso
     def tracks(rel: str) -> bool:  # git's index through pygit2 only when asked (it reads the whole file)
         nonlocal index
         if index is None:
-            index = _git_index(repo)
+            index = git_index(repo)
         return rel in index
 
     gone: set[str] = set()
@@ -285,18 +285,7 @@ def _tracked(repo) -> set[str]:
         tracked = read_index((Path(repo.path) / "index").read_bytes())[1]
     except OSError:
         return set()
-    return tracked if tracked is not None else {e.path for e in _git_index(repo)}
-
-
-def _git_index(repo):
-    """git's index through pygit2; a file it cannot read is the user's to repair, said in one line."""
-    import pygit2
-
-    try:
-        return repo.index
-    except pygit2.GitError as e:
-        raise TetherError(f"git's index file cannot be read ({e}): `git status` says more; "
-                          "`rm .git/index && git reset` rebuilds it from HEAD") from None
+    return tracked if tracked is not None else {e.path for e in git_index(repo)}
 
 
 def read_index(data: bytes) -> tuple[str, set[str] | None]:
