@@ -242,9 +242,11 @@ def _parse_all(job: Job, todo, workers: int, progress: Progress | None, sink, st
             if progress and i % 50 == 0:
                 progress(i, total)
     else:
-        # Small batches keep both cores busy to the end, the largest files first; fork shares the
-        # loaded grammars.
-        todo = sorted(todo, key=lambda t: -t[0].size)
+        # Small batches keep both cores busy to the end; fork shares the loaded grammars. Many
+        # files stay in path order (rows stored by path let DuckDB skip row groups when a query
+        # reads a few files); a few large ones go one by one, the largest first.
+        if total < PARALLEL_MIN:
+            todo = sorted(todo, key=lambda t: -t[0].size)
         size = max(1, min(64, total // (n * 8)))
         batches = [todo[i : i + size] for i in range(0, total, size)]
         done = 0
