@@ -36,7 +36,10 @@ class Backend:
         self.lock = threading.RLock()
         self._stat: tuple | None = None
         self._version: tuple | None = None
-        self._looked = 0.0  # time.monotonic() of the last read of the version
+        self.clock = time.monotonic  # what the waits below are measured with
+        self._looked = 0.0  # self.clock() at the last read of the version
+        self._failures = 0  # jobs failed in a row
+        self._retry_at = 0.0  # self.clock() before which a failed reload is not tried again
 
     def call(self, job: Callable[[Project], Any]) -> Any:
         with self.lock:
@@ -65,7 +68,9 @@ class Backend:
         key = self._stat_key()
         # Two writes within one tick of the file system's clock can leave size and time as they
         # were: read the version anyway now and then.
-        if key == self._stat and not force and time.monotonic() - self._looked < RELOOK:
+        if key == self._stat and not force and self.clock() - self._looked < RELOOK:
+            return None
+        if not force and self.clock() < self._retry_at:
             return None
         if not self.lock.acquire(timeout=-1 if force else 0.05):
             return None
@@ -81,7 +86,7 @@ class Backend:
         finally:
             store.lock_timeout = saved
             self.lock.release()
-        self._stat, self._looked = key, time.monotonic()
+        self._stat, self._looked = key, self.clock()
         if version == self._version and not force:
             return None
         self._version = version
@@ -89,9 +94,16 @@ class Backend:
 
 
     def forget(self) -> None:
-        """The screens may not show what was read last (a reload found the database busy): the
-        next check reports a change again."""
+        """The screens may not show what was read last (a job failed: the database was busy, or a
+        read failed under contention): a check reports a change again, the first time at once,
+        then after longer and longer waits while jobs keep failing (up to a minute), so that a
+        failure that persists is not retried, and shown, on every poll."""
         self._stat = self._version = None
+        self._retry_at = self.clock() + (min(60.0, 0.5 * 2 ** (self._failures - 1)) if self._failures else 0.0)
+        self._failures += 1
+
+    def succeeded(self) -> None:
+        self._failures = 0
 
 
 class Recheck(Message):
@@ -141,15 +153,18 @@ class Jobs:
         def work() -> None:
             try:
                 value = backend.call(job)
-            except TetherError as e:
-                if isinstance(e, StoreBusy):  # what the job would have shown waits for the next check
-                    backend.forget()
-                self.post_message(JobFailed(str(e), failed))  # type: ignore[attr-defined]
+            except Exception as e:
+                # What the job would have shown waits for the next check, which reloads even if
+                # nothing changes again (a busy database, a read that failed under contention).
+                backend.forget()
+                if isinstance(e, TetherError):
+                    message = str(e)
+                else:  # never a traceback in the UI
+                    log.exception("job failed")
+                    message = f"internal error: {type(e).__name__}: {e}"
+                self.post_message(JobFailed(message, failed))  # type: ignore[attr-defined]
                 return
-            except Exception as e:  # never a traceback in the UI
-                log.exception("job failed")
-                self.post_message(JobFailed(f"internal error: {type(e).__name__}: {e}", failed))  # type: ignore
-                return
+            backend.succeeded()
             if not get_current_worker().is_cancelled:
                 self.post_message(JobDone(done, value))  # type: ignore[attr-defined]
             if write:

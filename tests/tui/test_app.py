@@ -132,6 +132,62 @@ async def test_a_note_from_another_process_appears_within_two_seconds(demo):
         await wait_for(pilot, lambda: app.summary == "17 notes")
 
 
+async def test_a_reload_that_fails_is_tried_again_at_the_next_poll(demo, monkeypatch):
+    """A note added by another process, and the reload it causes fails once (the database could
+    not be read at that moment, not only 'busy'): the next poll reloads, though nothing changes
+    again, and the note shows."""
+    from tether.core.notes import NoteOps
+
+    fail = []
+    real = NoteOps.all_notes
+
+    def flaky(self, *a, **k):
+        if fail:
+            fail.pop()
+            raise TetherError(f"{self.store.path}: cannot open the database (IO Error: short read); "
+                              "it is left untouched")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(NoteOps, "all_notes", flaky)
+    app = TetherApp(demo, poll=0.5, mode="notes")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#table", DataTable)
+        assert table.row_count == 16
+        fail.append(True)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tether.core.cli", "--repo", str(demo), "note", "add",
+            "Added while the UI was open", "--link", "charge", "--source", "agent")
+        assert await proc.wait() == 0
+        await wait_for(pilot, lambda: not fail)  # the reload after the note failed
+        await wait_for(pilot, lambda: table.row_count == 17 and app.summary == "17 notes")
+        assert any("short read" in n for n in notifications(app))
+
+
+def test_reloads_that_keep_failing_are_tried_less_and_less_often(demo):
+    """Every failed job makes the next check report a change (a reload), the first time at once,
+    then after waits that double up to a minute; a job that succeeds starts over."""
+    from tether.tui.backend import Backend
+
+    backend = Backend(demo)
+    now = [1000.0]
+    backend.clock = lambda: now[0]
+    assert backend.changed() is not None  # the first look
+    backend.forget()  # its reload failed
+    reloads = []
+    for _ in range(400):  # 200 s of polls, 0.5 s apart, every reload failing
+        now[0] += 0.5
+        if backend.changed() is not None:
+            reloads.append(now[0])
+            backend.forget()
+    gaps = [b - a for a, b in zip(reloads, reloads[1:])]
+    assert gaps[:4] == [0.5, 1.0, 2.0, 4.0] and gaps == sorted(gaps) and max(gaps) == 60.0
+    backend.succeeded()
+    backend.forget()
+    now[0] += 0.5
+    assert backend.changed() is not None
+
+
 async def test_errors_in_workers_are_notifications(demo, monkeypatch):
     def broken(self, *a, **k):
         raise TetherError(f"{self.store.path}: cannot open the database (corrupt); it is left untouched")
